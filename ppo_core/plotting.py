@@ -1,0 +1,126 @@
+"""Plotting helpers in matplotlib's convention: ``ax=None`` draws on the current Axes, the
+Axes is returned, nothing is shown and no global style is changed.
+
+The curves are computed with the same functions the trainer calls, so a figure cannot
+disagree with the algorithm.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from . import _validate as check
+from .objectives import clipped_surrogate
+
+
+def _axes(ax):
+    return plt.gca() if ax is None else ax
+
+
+def plot_clipped_surrogate(advantage: float, clip_eps: float = 0.2, ax=None, ratio_range=(0.0, 2.0)):
+    """One term of L^CLIP against the ratio r, as in the PPO paper's Figure 1.
+
+    The solid line is ``clipped_surrogate`` itself; the dashed line is the unclipped r * A;
+    the red dot marks r = 1, where every update starts.
+
+    Args:
+        advantage: the advantage A of this term, nonzero.
+        clip_eps: epsilon > 0.
+        ax: the Axes to draw on (default: the current one).
+        ratio_range: the (low, high) range of r to plot.
+
+    Returns:
+        the Axes.
+
+    Notebook: 04_clipped_surrogate.
+    """
+    advantage = check.real("advantage", advantage)
+    if advantage == 0:
+        raise ValueError("`advantage` must be nonzero: with A = 0 the term is identically 0.")
+    clip_eps = check.real("clip_eps", clip_eps, low=0.0, low_open=True)
+    ax = _axes(ax)
+    ratio = torch.linspace(ratio_range[0], ratio_range[1], 401, dtype=torch.float64)
+    objective = clipped_surrogate(ratio, torch.full_like(ratio, advantage), clip_eps)
+    ax.plot(ratio, ratio * advantage, ls="--", color="0.6", label=r"unclipped $rA$")
+    ax.plot(ratio, objective, color="C0", lw=2, label=r"$L^{CLIP}=\min(rA,\ \mathrm{clip}(r)A)$")
+    ax.plot([1.0], [advantage], "o", color="red", ms=8, label="start of the update, r = 1")
+    for edge in (1 - clip_eps, 1 + clip_eps):
+        ax.axvline(edge, color="0.8", lw=1)
+    ax.axhline(0.0, color="k", lw=0.5)
+    ax.set_xticks([0, 1 - clip_eps, 1, 1 + clip_eps, ratio_range[1]])
+    ax.set_xticklabels(["0", r"$1-\epsilon$", "1", r"$1+\epsilon$", f"{ratio_range[1]:g}"])
+    ax.set_xlabel(r"probability ratio $r=\pi_\theta(a|s)\,/\,\pi_{old}(a|s)$")
+    ax.set_ylabel(r"$L^{CLIP}$ (one term)")
+    ax.set_title(f"A {'>' if advantage > 0 else '<'} 0 (A = {advantage:g}, ε = {clip_eps:g})")
+    ax.legend(fontsize="small", loc="best")
+    return ax
+
+
+def plot_bias_variance(lambdas, bias_squared, variance, ax=None, title="GAE(λ) against the exact advantage"):
+    """Squared bias, variance and their sum (the mean squared error) of an estimator against lambda.
+
+    Args:
+        lambdas: [K] the lambda values.
+        bias_squared: [K] squared bias of the estimator at each lambda.
+        variance: [K] variance at each lambda.
+        ax: the Axes to draw on.
+        title: the plot title.
+
+    Returns:
+        the Axes.
+
+    Notebook: 01_advantage.
+    """
+    lambdas, bias_squared, variance = (np.asarray(x, dtype=float) for x in (lambdas, bias_squared, variance))
+    if not (lambdas.ndim == 1 and lambdas.shape == bias_squared.shape == variance.shape):
+        raise ValueError(f"lambdas, bias_squared and variance must be 1-D of equal length, got shapes "
+                         f"{lambdas.shape}, {bias_squared.shape}, {variance.shape}.")
+    ax = _axes(ax)
+    ax.plot(lambdas, bias_squared, "o-", label="bias²")
+    ax.plot(lambdas, variance, "s-", label="variance")
+    ax.plot(lambdas, bias_squared + variance, "k--", label="mean squared error = bias² + variance")
+    ax.set_xlabel("λ (0 = one-step TD residual, 1 = Monte Carlo return − V)")
+    ax.set_ylabel("squared error (reward units²)")
+    ax.set_title(title)
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_along_line(alphas, curves: dict, ax=None, xlabel="interpolation factor α (θ = θ_old + α Δθ)",
+                    ylabel="objective", title=None, mark=None):
+    """Several quantities along a line in parameter space, as in the PPO paper's Figure 2.
+
+    Args:
+        alphas: [K] positions on the line (0 is the old parameters).
+        curves: {label: [K] values}, one line each.
+        ax: the Axes to draw on.
+        xlabel, ylabel, title: the labels.
+        mark: an optional alpha to mark with a vertical line (e.g. the end of the update, 1).
+
+    Returns:
+        the Axes.
+
+    Notebooks: 03_importance_sampling, 04_clipped_surrogate.
+    """
+    alphas = np.asarray(alphas, dtype=float)
+    if alphas.ndim != 1:
+        raise ValueError(f"`alphas` must be 1-D, got shape {alphas.shape}.")
+    if not curves:
+        raise ValueError("`curves` is empty: pass {label: values}.")
+    ax = _axes(ax)
+    for label, values in curves.items():
+        values = np.asarray(torch.as_tensor(values).detach(), dtype=float)
+        if values.shape != alphas.shape:
+            raise ValueError(f"curve {label!r} has shape {values.shape}, but `alphas` has shape {alphas.shape}.")
+        ax.plot(alphas, values, label=label)
+    if mark is not None:
+        ax.axvline(mark, color="0.7", ls=":", lw=1)
+    ax.axhline(0.0, color="k", lw=0.5)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize="small")
+    return ax
