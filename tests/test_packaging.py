@@ -1,0 +1,42 @@
+"""pyproject.toml and environment.yml list the same packages, so the two installs cannot drift."""
+
+import re
+import pytest
+
+tomllib = pytest.importorskip("tomllib")  # Python >= 3.11
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# conda-forge names where they differ from PyPI's
+CONDA_NAMES = {"torch": "pytorch"}
+
+
+def pypi_names():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = project["dependencies"] + [r for reqs in project["optional-dependencies"].values() for r in reqs]
+    return {CONDA_NAMES.get(n, n) for n in (re.match(r"[A-Za-z0-9_.-]+", r).group(0).lower() for r in requirements)}
+
+
+def conda_names():
+    names = set()
+    text = (ROOT / "environment.yml").read_text()
+    for line in text[text.index("dependencies:"):].splitlines():
+        match = re.match(r"^\s{2}- ([A-Za-z0-9_.-]+)", line)
+        if match:
+            names.add(match.group(1).lower())
+    return names - {"python", "pip", "pygame"}  # pygame comes with gymnasium[classic-control] on PyPI
+
+
+def test_environment_yml_lists_the_same_packages_as_pyproject():
+    assert pypi_names() == conda_names()
+
+
+def test_environment_yml_installs_the_project_editable():
+    assert re.search(r"^\s+- -e \.\s*$", (ROOT / "environment.yml").read_text(), re.M)
+
+
+def test_ci_installs_the_cpu_torch_first_and_runs_the_readme_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert ci.index("torch==2.13.0") < ci.index('-e ".[dev]"')
+    assert "python -m pytest" in ci and "python -m pytest" in readme
