@@ -409,7 +409,7 @@ def _softmax_score_cases():
         Case("hand example, 3 actions", dict(logits=torch.tensor([[1.0, 0.0, -1.0]], dtype=torch.float64), actions=torch.tensor([2])),
              "the entry of the taken action is 1 - pi(a); every other entry is -pi(b)."),
         Case("extreme logits (log of softmax would underflow)",
-             dict(logits=torch.tensor([[0.0, -200.0]], dtype=torch.float64), actions=torch.tensor([1])),
+             dict(logits=torch.tensor([[0.0, -1000.0]], dtype=torch.float64), actions=torch.tensor([1])),
              "use torch.softmax / log_softmax, never division by a probability that underflowed to 0."),
         Case("random batch of 5 states, 4 actions", dict(logits=torch.randn(5, 4, generator=gen, dtype=torch.float64),
                                                          actions=torch.randint(0, 4, (5,), generator=gen)),

@@ -148,11 +148,19 @@ class TabularMDP:
         """[S, A] A(s, a) = Q(s, a) - V(s); sum_a pi(a|s) A(s, a) = 0 at every state."""
         return self.action_values(theta) - self.state_values(theta)[:, None]
 
-    def visitation(self, theta: torch.Tensor) -> torch.Tensor:
-        """[S] rho(s) = sum_t gamma^t P(s_t = s): rho^T = mu_0^T (I - gamma P_pi)^{-1}."""
+    def visitation(self, theta: torch.Tensor, discount: float | None = None) -> torch.Tensor:
+        """[S] rho(s) = sum_t discount^t P(s_t = s): rho^T = mu_0^T (I - discount P_pi)^{-1}.
+
+        ``discount`` defaults to gamma. ``discount=1`` gives the expected number of visits per
+        episode, finite only when every policy reaches a terminal state.
+        """
+        discount = self.gamma if discount is None else check.discount("discount", discount)
         p_pi, _ = self._markov_chain(theta)
         eye = torch.eye(self.num_states, dtype=torch.float64)
-        return torch.linalg.solve((eye - self.gamma * p_pi).T, self.initial)
+        system = eye - discount * p_pi
+        if discount == 1.0 and torch.linalg.matrix_rank(system) < self.num_states:
+            raise ValueError("With discount = 1 the visitation is infinite: this policy never reaches a terminal state.")
+        return torch.linalg.solve(system.T, self.initial)
 
     def state_distribution(self, theta: torch.Tensor) -> torch.Tensor:
         """[S] d(s) = rho(s) / sum(rho): the discounted state distribution (the note's p_theta(s))."""
@@ -214,11 +222,11 @@ class TabularMDP:
         out = {k: torch.zeros(shape, dtype=torch.int64) for k in ("states", "actions", "next_states")}
         out.update(rewards=torch.zeros(shape, dtype=torch.float64), log_probs=torch.zeros(shape, dtype=torch.float64),
                    terminated=torch.zeros(shape, dtype=torch.bool), truncated=torch.zeros(shape, dtype=torch.bool))
-        state = torch.multinomial(self.initial.expand(num_envs, -1), 1, generator=generator).squeeze(-1)
+        state = _categorical(self.initial.expand(num_envs, -1), generator)
         elapsed = torch.zeros(num_envs, dtype=torch.int64)
         for t in range(num_steps):
-            action = torch.multinomial(pi[state], 1, generator=generator).squeeze(-1)
-            next_state = torch.multinomial(self.transitions[state, action], 1, generator=generator).squeeze(-1)
+            action = _categorical(pi[state], generator)
+            next_state = _categorical(self.transitions[state, action], generator)
             reward = self.rewards[state, action]
             if self.reward_noise > 0:
                 reward = reward + self.reward_noise * torch.randn(num_envs, generator=generator, dtype=torch.float64)
@@ -229,10 +237,16 @@ class TabularMDP:
                                ("log_probs", log_pi[state, action]), ("terminated", terminated), ("truncated", truncated)):
                 out[key][t] = value
             ended = terminated | truncated
-            reset = torch.multinomial(self.initial.expand(num_envs, -1), 1, generator=generator).squeeze(-1)
-            state = torch.where(ended, reset, next_state)
+            state = torch.where(ended, _categorical(self.initial.expand(num_envs, -1), generator), next_state)
             elapsed = torch.where(ended, torch.zeros_like(elapsed), elapsed)
         return TabularRollout(**out)
+
+
+def _categorical(probs: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
+    """One sample per row of ``probs`` [B, K] by inverting the CDF (much faster than torch.multinomial)."""
+    cdf = probs.cumsum(-1)
+    uniform = torch.rand(probs.shape[0], 1, generator=generator, dtype=cdf.dtype) * cdf[:, -1:]
+    return (uniform >= cdf).sum(-1).clamp_(max=probs.shape[-1] - 1)
 
 
 def _dirichlet(gen: torch.Generator, batch: tuple, size: int) -> torch.Tensor:
