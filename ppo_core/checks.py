@@ -586,6 +586,10 @@ def _adapt_cases():
              "the lower threshold is d_targ / 1.5 = 0.00667, not d_targ / 2."),
         Case("just inside the upper threshold: keep beta", dict(kl_coef=2.0, kl=0.0149, target_kl=0.01),
              "the upper threshold is 1.5 d_targ = 0.015, not 2 d_targ."),
+        Case("just below the lower threshold: halve beta", dict(kl_coef=1.0, kl=0.006, target_kl=0.01),
+             "0.006 < 0.01 / 1.5 = 0.00667: the lower threshold is d_targ / 1.5, not d_targ / 2."),
+        Case("just above the upper threshold: double beta", dict(kl_coef=1.0, kl=0.016, target_kl=0.01),
+             "0.016 > 1.5 * 0.01 = 0.015: the upper threshold is 1.5 d_targ, not 2 d_targ."),
         Case("uses the given beta", dict(kl_coef=0.25, kl=0.1, target_kl=0.02), "scale the kl_coef you were given."),
     ]
 
@@ -595,6 +599,8 @@ _ADAPT_MISTAKES = [
      lambda kl_coef, kl, target_kl: kl_coef * 2 if kl < target_kl / 1.5 else (kl_coef / 2 if kl > target_kl * 1.5 else kl_coef)),
     ("compare with the target itself instead of target / 1.5 and 1.5 x target",
      lambda kl_coef, kl, target_kl: kl_coef / 2 if kl < target_kl else (kl_coef * 2 if kl > target_kl else kl_coef)),
+    ("use thresholds d_targ / 2 and 2 d_targ instead of d_targ / 1.5 and 1.5 d_targ",
+     lambda kl_coef, kl, target_kl: kl_coef / 2 if kl < target_kl / 2 else (kl_coef * 2 if kl > target_kl * 2 else kl_coef)),
     ("never change beta", lambda kl_coef, kl, target_kl: kl_coef),
     ("use factors 1.5 instead of 2",
      lambda kl_coef, kl, target_kl: kl_coef / 1.5 if kl < target_kl / 1.5 else (kl_coef * 1.5 if kl > target_kl * 1.5 else kl_coef)),
