@@ -5,6 +5,8 @@ teaches it. See README.md for the notation table.
 """
 
 from .advantages import discounted_cumsum, gae, n_step_advantages, td_residuals
+from .agent import ActorCritic
+from .config import PPOConfig
 from .diagnostics import approx_kl, clip_fraction, explained_variance
 from .objectives import (
     adapt_kl_coef,
@@ -14,12 +16,26 @@ from .objectives import (
     normalize_advantages,
     value_loss,
 )
-from .plotting import plot_along_line, plot_bias_variance, plot_clipped_surrogate
+from .plotting import (
+    plot_along_line,
+    plot_bias_variance,
+    plot_clipped_surrogate,
+    plot_diagnostics,
+    plot_learning_curves,
+    plot_ratio_histogram,
+)
+from .ppo import Rollout, RolloutCollector, make_vec_env, ppo_update
 from .tabular import TabularMDP, TabularRollout
+from .trainer import History, evaluate, load_checkpoint, save_checkpoint, train
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ActorCritic",
+    "History",
+    "PPOConfig",
+    "Rollout",
+    "RolloutCollector",
     "TabularMDP",
     "TabularRollout",
     "adapt_kl_coef",
@@ -27,6 +43,12 @@ __all__ = [
     "clip_fraction",
     "clipped_surrogate",
     "discounted_cumsum",
+    "evaluate",
+    "load_checkpoint",
+    "make_vec_env",
+    "ppo_update",
+    "save_checkpoint",
+    "train",
     "explained_variance",
     "gae",
     "importance_ratio",
@@ -36,6 +58,9 @@ __all__ = [
     "plot_along_line",
     "plot_bias_variance",
     "plot_clipped_surrogate",
+    "plot_diagnostics",
+    "plot_learning_curves",
+    "plot_ratio_histogram",
     "td_residuals",
     "value_loss",
 ]

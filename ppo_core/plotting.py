@@ -124,3 +124,116 @@ def plot_along_line(alphas, curves: dict, ax=None, xlabel="interpolation factor 
         ax.set_title(title)
     ax.legend(fontsize="small")
     return ax
+
+
+def _bootstrap_band(curves: np.ndarray, level: float = 0.95, resamples: int = 2000, seed: int = 0):
+    """Percentile-bootstrap confidence band of the mean over seeds (rows), per column."""
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, curves.shape[0], size=(resamples, curves.shape[0]))
+    means = curves[picks].mean(axis=1)  # [resamples, K]
+    tail = (1 - level) / 2 * 100
+    return np.percentile(means, tail, axis=0), np.percentile(means, 100 - tail, axis=0)
+
+
+def plot_learning_curves(histories: dict, ax=None, threshold: float | None = None, level: float = 0.95):
+    """Deterministic-evaluation return against environment steps: mean over seeds with a confidence band.
+
+    Args:
+        histories: {label: [History, ...]}, one History per seed (from :func:`ppo_core.train`),
+            all evaluated at the same environment steps.
+        ax: the Axes to draw on.
+        threshold: an optional "solved" return to draw as a horizontal line.
+        level: the confidence level of the bootstrap band of the mean (0.95).
+
+    Returns:
+        the Axes.
+
+    Notebooks: 05_ppo_cartpole, 06_ppo_continuous.
+    """
+    if not isinstance(histories, dict) or not histories:
+        raise ValueError("`histories` must be a non-empty dict {label: [History, ...]}.")
+    ax = _axes(ax)
+    for label, runs in histories.items():
+        runs = list(runs)
+        if not runs:
+            raise ValueError(f"no runs for {label!r}.")
+        steps = [tuple(row["env_steps"] for row in run.evals) for run in runs]
+        if len(set(steps)) != 1:
+            raise ValueError(f"the runs of {label!r} were evaluated at different env steps; use one config per label.")
+        x = np.array(steps[0])
+        curves = np.array([[row["eval_mean_return"] for row in run.evals] for run in runs])  # [seeds, K]
+        line, = ax.plot(x, curves.mean(0), label=f"{label} (mean of {len(runs)} seeds)")
+        if len(runs) > 1:
+            low, high = _bootstrap_band(curves, level)
+            ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2, lw=0)
+    if threshold is not None:
+        ax.axhline(threshold, color="k", ls=":", lw=1, label=f"threshold {threshold:g}")
+    ax.set_xlabel("environment steps")
+    ax.set_ylabel("evaluation return (deterministic policy)")
+    ax.set_title(f"Learning curves ({level:.0%} bootstrap band of the mean)")
+    ax.legend(fontsize="small")
+    return ax
+
+
+_DIAGNOSTICS = [
+    ("policy_loss", "policy loss (−surrogate)"), ("value_loss", "value loss"), ("entropy", "policy entropy (nats)"),
+    ("approx_kl", "approx. KL[old ‖ new] (k3)"), ("clip_fraction", "clip fraction"),
+    ("explained_variance", "explained variance of V"),
+]
+
+
+def plot_diagnostics(history, axes=None):
+    """Six per-update diagnostics of one training run against environment steps.
+
+    Args:
+        history: a History from :func:`ppo_core.train`.
+        axes: six Axes (e.g. ``plt.subplots(2, 3)[1]``); default: a new 2 x 3 figure.
+
+    Returns:
+        the array of Axes.
+
+    Notebook: 05_ppo_cartpole.
+    """
+    if axes is None:
+        _, axes = plt.subplots(2, 3, figsize=(13, 6), constrained_layout=True)
+    axes = np.asarray(axes).ravel()
+    if axes.size != len(_DIAGNOSTICS):
+        raise ValueError(f"plot_diagnostics needs {len(_DIAGNOSTICS)} Axes, got {axes.size}.")
+    steps = history.column("env_steps")
+    for ax, (key, title) in zip(axes, _DIAGNOSTICS):
+        ax.plot(steps, history.column(key))
+        ax.set_title(title)
+        ax.set_xlabel("environment steps")
+    return axes
+
+
+def plot_ratio_histogram(ratios_by_epoch, clip_eps: float, ax=None, epochs=None):
+    """Histograms of the probability ratio after selected epochs of one update.
+
+    Args:
+        ratios_by_epoch: a list with one ``[B]`` tensor of ratios per epoch (from
+            ``ppo_update(..., record_ratios=True)["ratios_by_epoch"]``).
+        clip_eps: epsilon, to mark [1 - eps, 1 + eps].
+        ax: the Axes to draw on.
+        epochs: which epochs to draw (0-based); default: first, middle and last.
+
+    Returns:
+        the Axes.
+
+    Notebook: 05_ppo_cartpole.
+    """
+    if not ratios_by_epoch:
+        raise ValueError("`ratios_by_epoch` is empty: run ppo_update(..., record_ratios=True).")
+    clip_eps = check.real("clip_eps", clip_eps, low=0.0, low_open=True)
+    ax = _axes(ax)
+    last = len(ratios_by_epoch) - 1
+    epochs = sorted({0, last // 2, last}) if epochs is None else list(epochs)
+    bins = np.linspace(min(float(ratios_by_epoch[e].min()) for e in epochs), max(float(ratios_by_epoch[e].max()) for e in epochs), 60)
+    for epoch in epochs:
+        ax.hist(np.asarray(ratios_by_epoch[epoch]), bins=bins, histtype="step", lw=1.5, label=f"epoch {epoch + 1}")
+    ax.axvspan(1 - clip_eps, 1 + clip_eps, color="0.9", zorder=0, label=f"[1 − ε, 1 + ε], ε = {clip_eps:g}")
+    ax.set_xlabel(r"probability ratio $r=\pi_\theta(a|s)/\pi_{old}(a|s)$")
+    ax.set_ylabel("samples")
+    ax.set_title("Ratios during one update")
+    ax.legend(fontsize="small")
+    return ax
