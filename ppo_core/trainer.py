@@ -80,7 +80,8 @@ def train(config: PPOConfig, progress: bool = True, callback=None):
     envs = make_vec_env(config.env_id, config.num_envs)
     eval_envs = make_vec_env(config.env_id, config.eval_episodes)
     agent = make_agent(config, envs)
-    optimizer = torch.optim.Adam(agent.parameters(), lr=config.learning_rate, eps=config.adam_eps)
+    # fused=True: one kernel for all parameters instead of ~10 small ops per tensor (15% of the update here)
+    optimizer = torch.optim.Adam(agent.parameters(), lr=config.learning_rate, eps=config.adam_eps, fused=True)
     collector = RolloutCollector(envs, config.seed, config.gamma, config.scale_rewards)
     history = History(config)
     kl_coef, env_steps, train_seconds = config.kl_coef, 0, 0.0

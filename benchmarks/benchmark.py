@@ -1,0 +1,110 @@
+"""Benchmark ppo_core's PPO over several seeds (not a test: it reports, it does not assert).
+
+    python benchmarks/benchmark.py                       # CartPole-v1 (10 seeds) and Pendulum-v1 (5 seeds)
+    python benchmarks/benchmark.py --env CartPole-v1 --seeds 3 --workers 2
+
+Per environment it prints: the seeds that reached the threshold, the median env steps and wall
+seconds (training only, evaluation excluded) to first reach it, the median env steps to reach it
+for good (every later evaluation stays at or above it), the final evaluation return, the training
+throughput in env steps per second, and the raw stepping speed of the same vector env with random
+actions, the ceiling for any agent. Runs use the default config of each environment
+(``PPOConfig.for_env``). With ``--workers 2`` two seeds train at once: faster, but each run's
+timings then share the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import statistics
+import time
+
+import numpy as np
+
+from ppo_core import PPOConfig, make_vec_env, train
+
+THRESHOLDS = {"CartPole-v1": 475.0, "Pendulum-v1": -200.0}
+SEEDS = {"CartPole-v1": 10, "Pendulum-v1": 5}
+
+
+def run_seed(args):
+    env_id, seed, total_steps, eval_every = args
+    overrides = dict(seed=seed, eval_every=eval_every)
+    if total_steps:
+        overrides["total_steps"] = total_steps
+    config = PPOConfig.for_env(env_id, **overrides)
+    _, history = train(config, progress=False)
+    return dict(evals=history.evals, steps_per_second=history.updates[-1]["env_steps"] / history.updates[-1]["train_seconds"])
+
+
+def summarize(env_id: str, runs: list, threshold: float) -> dict:
+    first_steps, first_seconds, good_steps, finals = [], [], [], []
+    for run in runs:
+        returns = np.array([row["eval_mean_return"] for row in run["evals"]])
+        above = returns >= threshold
+        finals.append(returns[-1])
+        if above.any():
+            first = int(np.argmax(above))
+            first_steps.append(run["evals"][first]["env_steps"])
+            first_seconds.append(run["evals"][first]["train_seconds"])
+        if above[-1]:
+            below = np.flatnonzero(~above)
+            good = 0 if below.size == 0 else int(below[-1]) + 1  # the evaluation after the last one below
+            good_steps.append(run["evals"][good]["env_steps"])
+    median = lambda xs: statistics.median(xs) if xs else float("nan")  # noqa: E731
+    return dict(env=env_id, seeds=len(runs), reached=len(first_steps), for_good=len(good_steps),
+                median_first_steps=median(first_steps), median_first_seconds=median(first_seconds),
+                median_good_steps=median(good_steps), median_final=median(finals),
+                min_final=min(finals), steps_per_second=median([r["steps_per_second"] for r in runs]))
+
+
+def raw_env_speed(env_id: str, num_envs: int, steps: int = 2000) -> float:
+    envs = make_vec_env(env_id, num_envs)
+    envs.reset(seed=0)
+    envs.action_space.seed(0)
+    actions = [envs.action_space.sample() for _ in range(steps)]
+    start = time.perf_counter()
+    for action in actions:
+        envs.step(action)
+    elapsed = time.perf_counter() - start
+    envs.close()
+    return steps * num_envs / elapsed
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--env", action="append", choices=sorted(THRESHOLDS), help="environment(s); default: both")
+    parser.add_argument("--seeds", type=int, help="number of seeds (default: 10 for CartPole-v1, 5 for Pendulum-v1)")
+    parser.add_argument("--total-steps", type=int, help="override the config's total_steps")
+    parser.add_argument("--eval-every", type=int, default=2048, help="env steps between evaluations")
+    parser.add_argument("--workers", type=int, default=1, help="seeds trained in parallel")
+    args = parser.parse_args(argv)
+    for env_id in args.env or sorted(THRESHOLDS):
+        seeds = args.seeds or SEEDS[env_id]
+        jobs = [(env_id, seed, args.total_steps, args.eval_every) for seed in range(seeds)]
+        start = time.perf_counter()
+        if args.workers > 1:
+            with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
+                runs = pool.map(run_seed, jobs)
+        else:
+            runs = [run_seed(job) for job in jobs]
+        wall = time.perf_counter() - start
+        threshold = THRESHOLDS[env_id]
+        s = summarize(env_id, runs, threshold)
+        config = PPOConfig.for_env(env_id)
+        total = args.total_steps or config.total_steps
+        print(f"\n== {env_id}: {seeds} seeds x {total} env steps, threshold {threshold:g}, "
+              f"evaluation every {args.eval_every} steps ({config.eval_episodes} deterministic episodes) ==")
+        print(f"seeds that reached the threshold:          {s['reached']}/{seeds} (stayed at or above it for good: {s['for_good']}/{seeds})")
+        print(f"median env steps to first reach it:        {s['median_first_steps']:.0f}")
+        print(f"median wall seconds to first reach it:     {s['median_first_seconds']:.2f} (training only)")
+        print(f"median env steps to reach it for good:     {s['median_good_steps']:.0f}")
+        print(f"final evaluation return:                   median {s['median_final']:.1f}, worst {s['min_final']:.1f}")
+        print(f"training throughput:                       {s['steps_per_second']:.0f} env steps/s (median over seeds)")
+        print(f"raw env stepping, random actions:          {raw_env_speed(env_id, config.num_envs):.0f} env steps/s "
+              f"({config.num_envs} envs, the ceiling)")
+        print(f"benchmark wall time:                       {wall:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
