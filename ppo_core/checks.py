@@ -14,6 +14,7 @@ its inputs in place gets a readable message; the checker itself never crashes on
 from __future__ import annotations
 
 import copy
+import math
 import traceback
 from dataclasses import dataclass, field
 from typing import Callable
@@ -23,7 +24,16 @@ import torch
 
 from .advantages import discounted_cumsum, gae, td_residuals
 from .diagnostics import approx_kl
-from .objectives import adapt_kl_coef, clipped_surrogate, importance_ratio, kl_penalty_surrogate
+from torch.distributions import Independent, Normal
+
+from .objectives import (
+    adapt_kl_coef,
+    clipped_surrogate,
+    importance_ratio,
+    kl_penalty_surrogate,
+    normalize_advantages,
+    value_loss,
+)
 
 
 class CheckFailed(AssertionError):
@@ -610,3 +620,180 @@ _ADAPT_MISTAKES = [
 def check_adapt_kl_coef(fn: Callable, strict: bool = False) -> bool:
     """Check ``fn(kl_coef, kl, target_kl)`` against :func:`ppo_core.adapt_kl_coef`."""
     return _run(_Exercise("adapt_kl_coef (the adaptive beta rule)", adapt_kl_coef, _adapt_cases(), _ADAPT_MISTAKES, returns="float"), fn, strict)
+
+
+# ----- 05_ppo_cartpole -------------------------------------------------------------------------
+
+def _normalize_reference(advantages):
+    return normalize_advantages(advantages)
+
+
+def _normalize_cases():
+    gen = torch.Generator().manual_seed(5)
+    return [
+        Case("hand example [1, 2, 3, 4]", dict(advantages=torch.tensor([1.0, 2.0, 3.0, 4.0], dtype=torch.float64)),
+             "subtract the mean (2.5) and divide by the standard deviation (torch's .std(), unbiased: 1.291), plus 1e-8."),
+        Case("constant advantages give zeros, not NaN", dict(advantages=torch.full((5,), 3.0, dtype=torch.float64)),
+             "add a small eps (1e-8) to the std so that a constant batch does not divide 0 by 0."),
+        Case("random minibatch of 64", dict(advantages=5.0 + 3.0 * torch.randn(64, generator=gen, dtype=torch.float64)),
+             "normalize with this minibatch's own mean and std."),
+    ]
+
+
+_NORMALIZE_MISTAKES = [
+    ("only subtract the mean", lambda advantages: advantages - advantages.mean()),
+    ("only divide by the std", lambda advantages: advantages / (advantages.std() + 1e-8)),
+    ("divide by the variance instead of the standard deviation",
+     lambda advantages: (advantages - advantages.mean()) / (advantages.var() + 1e-8)),
+    ("forget the eps (0 / 0 = NaN for a constant batch)", lambda advantages: (advantages - advantages.mean()) / advantages.std()),
+]
+
+
+def check_normalize_advantages(fn: Callable, strict: bool = False) -> bool:
+    """Check ``fn(advantages)`` against :func:`ppo_core.normalize_advantages` (eps = 1e-8)."""
+    ex = _Exercise("normalize_advantages (per-minibatch advantage normalization)", _normalize_reference,
+                   _normalize_cases(), _NORMALIZE_MISTAKES, atol=1e-5)
+    return _run(ex, fn, strict)
+
+
+def _ppo_loss_reference(ratio, advantages, values, returns, entropy, clip_eps, vf_coef, ent_coef):
+    """The scalar loss of one minibatch: -L^CLIP + c1 L^VF - c2 S (PPO paper Eq. 9, negated)."""
+    return (-clipped_surrogate(ratio, advantages, clip_eps).mean() + vf_coef * value_loss(values, returns).mean()
+            - ent_coef * entropy.mean())
+
+
+def _ppo_loss_cases():
+    gen = torch.Generator().manual_seed(6)
+
+    def batch(size=8, **fixed):
+        data = dict(ratio=torch.exp(0.3 * torch.randn(size, generator=gen, dtype=torch.float64)),
+                    advantages=torch.randn(size, generator=gen, dtype=torch.float64),
+                    values=torch.randn(size, generator=gen, dtype=torch.float64),
+                    returns=torch.randn(size, generator=gen, dtype=torch.float64),
+                    entropy=torch.rand(size, generator=gen, dtype=torch.float64) + 0.1,
+                    clip_eps=0.2, vf_coef=0.5, ent_coef=0.01)
+        data.update(fixed)
+        return data
+
+    one = lambda x: torch.tensor([x], dtype=torch.float64)  # noqa: E731
+    return [
+        Case("hand example: r = 1.5, A = 1, V = 2, R = 0, S = 0.5",
+             dict(ratio=one(1.5), advantages=one(1.0), values=one(2.0), returns=one(0.0), entropy=one(0.5),
+                  clip_eps=0.2, vf_coef=0.5, ent_coef=0.1),
+             "-min(1.5, 1.2) + 0.5 * (2 - 0)^2 - 0.1 * 0.5 = -1.2 + 2 - 0.05 = 0.75."),
+        Case("policy part only (vf_coef = ent_coef = 0)", batch(vf_coef=0.0, ent_coef=0.0),
+             "the policy part is minus the MEAN of the clipped surrogate: a loss to minimize.", grad_wrt=("ratio",)),
+        Case("value part: gradient with respect to the values", batch(), "the value loss is the mean of (V - R)^2, weighted by vf_coef.",
+             grad_wrt=("values",)),
+        Case("entropy bonus lowers the loss", batch(ent_coef=0.5), "the entropy is a bonus: subtract ent_coef * mean entropy.",
+             grad_wrt=("entropy",)),
+    ]
+
+
+_PPO_LOSS_MISTAKES = [
+    ("forget to negate the surrogate (maximize the loss)",
+     lambda ratio, advantages, values, returns, entropy, clip_eps, vf_coef, ent_coef:
+     clipped_surrogate(ratio, advantages, clip_eps).mean() + vf_coef * value_loss(values, returns).mean() - ent_coef * entropy.mean()),
+    ("add the entropy instead of subtracting it",
+     lambda ratio, advantages, values, returns, entropy, clip_eps, vf_coef, ent_coef:
+     -clipped_surrogate(ratio, advantages, clip_eps).mean() + vf_coef * value_loss(values, returns).mean() + ent_coef * entropy.mean()),
+    ("forget vf_coef on the value loss",
+     lambda ratio, advantages, values, returns, entropy, clip_eps, vf_coef, ent_coef:
+     -clipped_surrogate(ratio, advantages, clip_eps).mean() + value_loss(values, returns).mean() - ent_coef * entropy.mean()),
+    ("use the absolute error instead of the squared error",
+     lambda ratio, advantages, values, returns, entropy, clip_eps, vf_coef, ent_coef:
+     -clipped_surrogate(ratio, advantages, clip_eps).mean() + vf_coef * (values - returns).abs().mean() - ent_coef * entropy.mean()),
+    ("use the unclipped surrogate r A",
+     lambda ratio, advantages, values, returns, entropy, clip_eps, vf_coef, ent_coef:
+     -(ratio * advantages).mean() + vf_coef * value_loss(values, returns).mean() - ent_coef * entropy.mean()),
+    ("sum over the minibatch instead of averaging",
+     lambda ratio, advantages, values, returns, entropy, clip_eps, vf_coef, ent_coef:
+     -clipped_surrogate(ratio, advantages, clip_eps).sum() + vf_coef * value_loss(values, returns).sum() - ent_coef * entropy.sum()),
+]
+
+
+def check_ppo_loss(fn: Callable, strict: bool = False) -> bool:
+    """Check ``fn(ratio, advantages, values, returns, entropy, clip_eps, vf_coef, ent_coef)``, the 0-d minibatch loss tensor."""
+    ex = _Exercise("ppo_loss (-L^CLIP + c1 L^VF - c2 S, PPO paper Eq. 9)", _ppo_loss_reference, _ppo_loss_cases(),
+                   _PPO_LOSS_MISTAKES)
+    return _run(ex, fn, strict)
+
+
+# ----- 06_ppo_continuous -----------------------------------------------------------------------
+
+def _gaussian_log_prob_reference(actions, mean, log_std):
+    """log N(a; mu, diag(sigma^2)), summed over the action dimensions: [B, D] -> [B]."""
+    return Independent(Normal(mean, log_std.exp().expand_as(mean)), 1).log_prob(actions)
+
+
+def _gaussian_cases():
+    gen = torch.Generator().manual_seed(7)
+    return [
+        Case("standard normal at a = 0, one dimension",
+             dict(actions=torch.zeros(1, 1, dtype=torch.float64), mean=torch.zeros(1, 1, dtype=torch.float64),
+                  log_std=torch.zeros(1, dtype=torch.float64)),
+             "log N(0; 0, 1) = -0.5 log(2 pi) = -0.9189."),
+        Case("hand example: a = 2, mu = 1, sigma = e (log_std = 1)",
+             dict(actions=torch.full((1, 1), 2.0, dtype=torch.float64), mean=torch.ones(1, 1, dtype=torch.float64),
+                  log_std=torch.ones(1, dtype=torch.float64)),
+             "-(a - mu)^2 / (2 sigma^2) - log sigma - 0.5 log(2 pi) = -0.0677 - 1 - 0.9189."),
+        Case("three action dimensions are summed", dict(actions=torch.randn(4, 3, generator=gen, dtype=torch.float64),
+                                                        mean=torch.randn(4, 3, generator=gen, dtype=torch.float64),
+                                                        log_std=torch.tensor([-0.5, 0.0, 0.3], dtype=torch.float64)),
+             "independent dimensions: sum the per-dimension log-densities over the last axis, one value per row."),
+        Case("gradients with respect to mean and log_std", dict(actions=torch.randn(5, 2, generator=gen, dtype=torch.float64),
+                                                                 mean=torch.randn(5, 2, generator=gen, dtype=torch.float64),
+                                                                 log_std=torch.tensor([-1.0, 0.5], dtype=torch.float64)),
+             "compute with log_std directly (log sigma), not log(exp(log_std)) of a clamped value.",
+             grad_wrt=("mean", "log_std")),
+    ]
+
+
+_HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
+
+_GAUSSIAN_MISTAKES = [
+    ("forget to sum over the action dimensions (or average instead)",
+     lambda actions, mean, log_std: Normal(mean, log_std.exp().expand_as(mean)).log_prob(actions).mean(-1)),
+    ("forget the -log sigma term",
+     lambda actions, mean, log_std: (-(actions - mean) ** 2 / (2 * (2 * log_std).exp()) - _HALF_LOG_2PI).sum(-1)),
+    ("use sigma instead of sigma^2 in the exponent",
+     lambda actions, mean, log_std: (-(actions - mean) ** 2 / (2 * log_std.exp()) - log_std - _HALF_LOG_2PI).sum(-1)),
+    ("treat log_std as the standard deviation itself",
+     lambda actions, mean, log_std: Independent(Normal(mean, log_std.abs().expand_as(mean) + 1e-6), 1).log_prob(actions)),
+    ("forget the -0.5 log(2 pi) constant",
+     lambda actions, mean, log_std: (-(actions - mean) ** 2 / (2 * (2 * log_std).exp()) - log_std).sum(-1)),
+]
+
+
+def check_gaussian_log_prob(fn: Callable, strict: bool = False) -> bool:
+    """Check ``fn(actions, mean, log_std)`` -> [B]: the log-density of a diagonal Gaussian policy."""
+    return _run(_Exercise("gaussian_log_prob (diagonal Gaussian policy)", _gaussian_log_prob_reference, _gaussian_cases(),
+                          _GAUSSIAN_MISTAKES), fn, strict)
+
+
+def _gaussian_entropy_reference(log_std, batch_size):
+    """Entropy of a diagonal Gaussian with a state-independent log-std, one value per row: [batch_size]."""
+    return (log_std + 0.5 + _HALF_LOG_2PI).sum(-1).expand(batch_size)
+
+
+def _entropy_cases():
+    return [
+        Case("one dimension, sigma = 1", dict(log_std=torch.zeros(1, dtype=torch.float64), batch_size=2),
+             "H = 0.5 log(2 pi e sigma^2) = 0.5 + 0.5 log(2 pi) + log sigma = 1.4189 for sigma = 1."),
+        Case("two dimensions add up", dict(log_std=torch.tensor([-0.5, 0.7], dtype=torch.float64), batch_size=3),
+             "independent dimensions: the entropies add; return one value per row of the batch.", grad_wrt=("log_std",)),
+    ]
+
+
+_ENTROPY_MISTAKES = [
+    ("forget the constant 0.5 + 0.5 log(2 pi)", lambda log_std, batch_size: log_std.sum(-1).expand(batch_size)),
+    ("average over the action dimensions instead of summing",
+     lambda log_std, batch_size: (log_std + 0.5 + _HALF_LOG_2PI).mean(-1).expand(batch_size)),
+    ("use log sigma^2 instead of log sigma", lambda log_std, batch_size: (2 * log_std + 0.5 + _HALF_LOG_2PI).sum(-1).expand(batch_size)),
+]
+
+
+def check_gaussian_entropy(fn: Callable, strict: bool = False) -> bool:
+    """Check ``fn(log_std, batch_size)`` -> [batch_size]: the entropy of the Gaussian policy at every state."""
+    return _run(_Exercise("gaussian_entropy (diagonal Gaussian policy)", _gaussian_entropy_reference, _entropy_cases(),
+                          _ENTROPY_MISTAKES), fn, strict)

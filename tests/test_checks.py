@@ -16,6 +16,10 @@ REFERENCES = {
     checks.check_clipped_surrogate: ppo_core.clipped_surrogate,
     checks.check_kl_penalty_surrogate: ppo_core.kl_penalty_surrogate,
     checks.check_adapt_kl_coef: ppo_core.adapt_kl_coef,
+    checks.check_normalize_advantages: ppo_core.normalize_advantages,
+    checks.check_ppo_loss: checks._ppo_loss_reference,
+    checks.check_gaussian_log_prob: checks._gaussian_log_prob_reference,
+    checks.check_gaussian_entropy: checks._gaussian_entropy_reference,
 }
 
 MISTAKES = {
@@ -28,6 +32,10 @@ MISTAKES = {
     checks.check_clipped_surrogate: checks._CLIP_MISTAKES,
     checks.check_kl_penalty_surrogate: checks._KLPEN_MISTAKES,
     checks.check_adapt_kl_coef: checks._ADAPT_MISTAKES,
+    checks.check_normalize_advantages: checks._NORMALIZE_MISTAKES,
+    checks.check_ppo_loss: checks._PPO_LOSS_MISTAKES,
+    checks.check_gaussian_log_prob: checks._GAUSSIAN_MISTAKES,
+    checks.check_gaussian_entropy: checks._ENTROPY_MISTAKES,
 }
 
 CATALOGUE = [(checker, description, wrong) for checker, mistakes in MISTAKES.items() for description, wrong in mistakes]
