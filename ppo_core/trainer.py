@@ -25,8 +25,9 @@ class History:
     """What :func:`train` measured.
 
     ``updates`` has one dict per update: ``env_steps``, ``train_seconds`` (wall clock of training
-    only), ``steps_per_second``, ``learning_rate``, the diagnostics of :func:`ppo_core.ppo.ppo_update`
-    and ``episode_returns`` (the returns of the episodes that ended during that rollout).
+    only), ``steps_per_second``, ``learning_rate``, the diagnostics of :func:`ppo_core.ppo.ppo_update`,
+    ``episode_returns`` and ``episode_lengths`` of the episodes that ended during that rollout and,
+    for a Gaussian policy, ``log_std`` (one value per action dimension).
     ``evals`` has one dict per evaluation: ``env_steps``, ``train_seconds``, ``eval_mean_return``,
     ``eval_std_return`` and ``eval_returns``.
     """
@@ -112,6 +113,8 @@ def train(config: PPOConfig, progress: bool = True, callback=None):
             row = dict(update=update + 1, env_steps=env_steps, train_seconds=train_seconds,
                        steps_per_second=config.batch_size / elapsed, learning_rate=learning_rate,
                        episode_returns=[r for r, _ in finished], episode_lengths=[n for _, n in finished], **stats)
+            if not agent.discrete:
+                row["log_std"] = agent.log_std.detach().tolist()  # the Gaussian policy's exploration, per action dim
             history.updates.append(row)
             if env_steps >= next_eval or update + 1 == config.num_updates:
                 _record_eval(history, agent, eval_envs, env_steps, train_seconds)
