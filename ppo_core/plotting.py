@@ -228,7 +228,9 @@ def plot_ratio_histogram(ratios_by_epoch, clip_eps: float, ax=None, epochs=None)
     ax = _axes(ax)
     last = len(ratios_by_epoch) - 1
     epochs = sorted({0, last // 2, last}) if epochs is None else list(epochs)
-    bins = np.linspace(min(float(ratios_by_epoch[e].min()) for e in epochs), max(float(ratios_by_epoch[e].max()) for e in epochs), 60)
+    low = min(float(ratios_by_epoch[e].min()) for e in epochs)
+    high = max(float(ratios_by_epoch[e].max()) for e in epochs)
+    bins = np.linspace(min(low, 1 - 2 * clip_eps), max(high, 1 + 2 * clip_eps), 60)  # never a zero-width range
     for epoch in epochs:
         ax.hist(np.asarray(ratios_by_epoch[epoch]), bins=bins, histtype="step", lw=1.5, label=f"epoch {epoch + 1}")
     ax.axvspan(1 - clip_eps, 1 + clip_eps, color="0.9", zorder=0, label=f"[1 − ε, 1 + ε], ε = {clip_eps:g}")

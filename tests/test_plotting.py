@@ -38,3 +38,40 @@ def test_other_helpers_return_axes_and_check_shapes():
     with pytest.raises(ValueError, match="nonzero"):
         plot_clipped_surrogate(0.0, ax=ax)
     plt.close(fig)
+
+
+def _fake_history(returns, steps=(0, 100, 200)):
+    from ppo_core import History, PPOConfig
+
+    history = History(PPOConfig())
+    history.evals = [dict(env_steps=s, train_seconds=0.0, eval_mean_return=r) for s, r in zip(steps, returns)]
+    history.updates = [dict(env_steps=s, policy_loss=0.1, value_loss=1.0, entropy=0.6, approx_kl=0.01,
+                            clip_fraction=0.1, explained_variance=0.5) for s in steps]
+    return history
+
+
+def test_learning_curves_plot_the_mean_over_seeds_with_a_band():
+    from ppo_core import plot_learning_curves
+
+    fig, ax = plt.subplots()
+    runs = [_fake_history([10, 200, 500]), _fake_history([20, 300, 480])]
+    assert plot_learning_curves({"PPO": runs}, ax=ax, threshold=475) is ax
+    x, y = ax.get_lines()[0].get_data()
+    np.testing.assert_allclose(y, [15, 250, 490])
+    assert len(ax.collections) == 1  # the confidence band
+    with pytest.raises(ValueError, match="different env steps"):
+        plot_learning_curves({"PPO": [runs[0], _fake_history([1, 2, 3], steps=(0, 50, 100))]}, ax=ax)
+    plt.close(fig)
+
+
+def test_diagnostics_panel_and_ratio_histogram():
+    from ppo_core import plot_diagnostics, plot_ratio_histogram
+
+    axes = plot_diagnostics(_fake_history([1, 2, 3]))
+    assert len(axes) == 6 and all(len(a.get_lines()) == 1 for a in axes)
+    fig, ax = plt.subplots()
+    ratios = [torch.ones(50), 1 + 0.1 * torch.randn(50), 1 + 0.3 * torch.randn(50)]
+    assert plot_ratio_histogram(ratios, 0.2, ax=ax) is ax
+    with pytest.raises(ValueError, match="record_ratios"):
+        plot_ratio_histogram([], 0.2, ax=ax)
+    plt.close("all")
