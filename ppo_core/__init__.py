@@ -5,7 +5,7 @@ teaches it. See README.md for the notation table.
 """
 
 from .advantages import discounted_cumsum, gae, n_step_advantages, td_residuals
-from .agent import ActorCritic
+from .agent import ActorCritic, RunningMeanStd
 from .config import PPOConfig
 from .diagnostics import approx_kl, clip_fraction, explained_variance
 from .objectives import (
@@ -36,6 +36,7 @@ __all__ = [
     "PPOConfig",
     "Rollout",
     "RolloutCollector",
+    "RunningMeanStd",
     "TabularMDP",
     "TabularRollout",
     "adapt_kl_coef",

@@ -113,8 +113,14 @@ def _as_result(output, returns):
 
 def _compare(received: torch.Tensor, expected: torch.Tensor, atol: float) -> str | None:
     if received.shape != expected.shape:
-        return (f"returned shape {tuple(received.shape)}; expected {tuple(expected.shape)}. "
-                "Keep the input shape: no .sum()/.mean() over the batch, no extra dimension.")
+        got, want = tuple(received.shape), tuple(expected.shape)
+        if got[:len(want)] == want and len(got) == len(want) + 1:
+            advice = f"Your output has an extra last dimension of size {got[-1]}: a sum (or other reduction) over it is missing."
+        elif len(got) < len(want):
+            advice = "You reduced away a dimension the result must keep: return one value per sample, do not .sum()/.mean() over the batch."
+        else:
+            advice = "Check for broadcasting between a [B, 1] and a [B] tensor, or an index that added or dropped a dimension."
+        return f"returned shape {got}; expected {want}. {advice}"
     if not torch.isfinite(received.detach()).all() and torch.isfinite(expected).all():
         return "returned NaN or inf where the expected values are finite."
     if not torch.allclose(received.detach().double(), expected.double(), atol=atol, rtol=1e-5):
