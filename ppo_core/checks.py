@@ -683,10 +683,10 @@ def _ppo_loss_cases():
 
     one = lambda x: torch.tensor([x], dtype=torch.float64)  # noqa: E731
     return [
-        Case("hand example: r = 1.5, A = 1, V = 2, R = 0, S = 0.5",
-             dict(ratio=one(1.5), advantages=one(1.0), values=one(2.0), returns=one(0.0), entropy=one(0.5),
+        Case("hand example: r = 1.5, A = 1, V = 3, R = 0, S = 0.5",
+             dict(ratio=one(1.5), advantages=one(1.0), values=one(3.0), returns=one(0.0), entropy=one(0.5),
                   clip_eps=0.2, vf_coef=0.5, ent_coef=0.1),
-             "-min(1.5, 1.2) + 0.5 * (2 - 0)^2 - 0.1 * 0.5 = -1.2 + 2 - 0.05 = 0.75."),
+             "-min(1.5, 1.2) + 0.5 * (3 - 0)^2 - 0.1 * 0.5 = -1.2 + 4.5 - 0.05 = 3.25."),
         Case("policy part only (vf_coef = ent_coef = 0)", batch(vf_coef=0.0, ent_coef=0.0),
              "the policy part is minus the MEAN of the clipped surrogate: a loss to minimize.", grad_wrt=("ratio",)),
         Case("value part: gradient with respect to the values", batch(), "the value loss is the mean of (V - R)^2, weighted by vf_coef.",
@@ -709,6 +709,9 @@ _PPO_LOSS_MISTAKES = [
     ("use the absolute error instead of the squared error",
      lambda ratio, advantages, values, returns, entropy, clip_eps, vf_coef, ent_coef:
      -clipped_surrogate(ratio, advantages, clip_eps).mean() + vf_coef * (values - returns).abs().mean() - ent_coef * entropy.mean()),
+    ("halve the squared error (CleanRL's 0.5 * MSE; here L^VF = (V - R)^2, weighted by vf_coef)",
+     lambda ratio, advantages, values, returns, entropy, clip_eps, vf_coef, ent_coef:
+     -clipped_surrogate(ratio, advantages, clip_eps).mean() + vf_coef * 0.5 * value_loss(values, returns).mean() - ent_coef * entropy.mean()),
     ("use the unclipped surrogate r A",
      lambda ratio, advantages, values, returns, entropy, clip_eps, vf_coef, ent_coef:
      -(ratio * advantages).mean() + vf_coef * value_loss(values, returns).mean() - ent_coef * entropy.mean()),
