@@ -5,7 +5,11 @@ cases, random cases against the library's reference, and the edge cases that mat
 prints one line per case with a check mark or a cross, and on failure shows the inputs,
 the expected and the received values, and a hint naming the likely mistake. It returns
 True when every case passed. With ``strict=True`` it raises :class:`CheckFailed` instead
-of returning False, for autograders.
+of returning False, for autograders. A function that still raises ``NotImplementedError``
+(the stub of a student copy) makes the checker raise ``NotImplementedError`` too: the
+exercise is not done yet, which is different from a wrong answer. :func:`run_checker`
+returns a :class:`CheckResult` (cases passed, failed case names, the printed report) for
+grading scripts.
 
 A student function that raises, returns the wrong type or shape, returns NaN or changes
 its inputs in place gets a readable message; the checker itself never crashes on it.
@@ -128,26 +132,77 @@ def _compare(received: torch.Tensor, expected: torch.Tensor, atol: float) -> str
     return None
 
 
-def _run(exercise: _Exercise, fn, strict: bool) -> bool:
+@dataclass
+class CheckResult:
+    """What a checker found: one ``(case name, problem or None)`` pair per case, and the printed report."""
+
+    exercise: str
+    cases: list
+    report: str = ""
+
+    @property
+    def num_passed(self) -> int:
+        return sum(problem is None for _, problem in self.cases)
+
+    @property
+    def passed(self) -> bool:
+        return self.num_passed == len(self.cases)
+
+    @property
+    def failed_cases(self) -> list:
+        return [name for name, problem in self.cases if problem is not None]
+
+
+def _evaluate(exercise: _Exercise, fn) -> CheckResult:
+    """Run every case, print one line per case, and return the result.
+
+    Raises NotImplementedError (with a message naming the function) when the student's
+    function still raises it: the exercise is not done, which is not a wrong answer.
+    """
     if not callable(fn):
         raise TypeError(f"Pass your function itself to the checker, e.g. check(my_function); got {type(fn).__name__}.")
-    print(f"Checking {getattr(fn, '__name__', 'your function')} against {exercise.title}:")
-    failures = []
+    name = getattr(fn, "__name__", "your function")
+    lines = [f"Checking {name} against {exercise.title}:"]
+    print(lines[0])
+
+    def say(text):
+        lines.append(text)
+        print(text)
+
+    results = []
     for case in exercise.cases:
         problem, details = _run_case(exercise, fn, case)
         if problem is not None and problem.startswith("not implemented yet"):
-            print(f"  ✗ {problem}")
-            failures = [c.name for c in exercise.cases]
-            break
-        print(f"  {'✓' if problem is None else '✗'} {case.name}" + ("" if problem is None else f": {problem}"))
+            say(f"  ✗ {problem}")
+            raise NotImplementedError(f"{name} is not implemented yet: replace `raise NotImplementedError()` in its cell "
+                                      "with your code, run that cell, then run this one again.")
+        say(f"  {'✓' if problem is None else '✗'} {case.name}" + ("" if problem is None else f": {problem}"))
         if problem is not None:
-            print(details)
-            failures.append(case.name)
-    passed = not failures
-    print(f"{len(exercise.cases) - len(failures)}/{len(exercise.cases)} cases passed." + ("" if passed else " Fix the first ✗ above first."))
-    if strict and not passed:
-        raise CheckFailed(f"{exercise.title}: failed cases: {', '.join(failures)}")
-    return passed
+            say(details)
+        results.append((case.name, problem))
+    result = CheckResult(exercise.title, results)
+    say(f"{result.num_passed}/{len(results)} cases passed." + ("" if result.passed else " Fix the first ✗ above first."))
+    result.report = "\n".join(lines)
+    return result
+
+
+def _run(exercise: _Exercise, fn, strict: bool) -> bool:
+    result = _evaluate(exercise, fn)
+    if strict and not result.passed:
+        raise CheckFailed(f"{exercise.title}: failed cases: {', '.join(result.failed_cases)}")
+    return result.passed
+
+
+def run_checker(checker, fn) -> CheckResult:
+    """Run a checker (the function, e.g. ``check_gae``, or its name) on ``fn`` and return the :class:`CheckResult`.
+
+    For grading scripts: the result counts the cases passed, names the failed ones and keeps
+    the printed report. Raises NotImplementedError when ``fn`` is still the unfinished stub.
+    """
+    checker_name = checker if isinstance(checker, str) else getattr(checker, "__name__", repr(checker))
+    if checker_name not in _EXERCISES:
+        raise ValueError(f"Unknown checker {checker_name!r}; the checkers are: {', '.join(sorted(_EXERCISES))}.")
+    return _evaluate(_EXERCISES[checker_name](), fn)
 
 
 def _run_case(exercise: _Exercise, fn, case: Case):
@@ -216,7 +271,8 @@ def _diagnose(exercise: _Exercise, case: Case, received, graded_inputs=None) -> 
                 if wrong is None or wrong.shape != received.shape:
                     continue
                 if graded_inputs is None:
-                    same = torch.allclose(received.detach().double(), wrong.detach().double(), atol=exercise.atol, rtol=1e-5)
+                    same = torch.allclose(received.detach().double(), wrong.detach().double(), atol=exercise.atol, rtol=1e-5,
+                                          equal_nan=True)
                 else:
                     same = _same_grads(wrong, mistake_inputs, graded_inputs, case.grad_wrt, exercise.atol)
             except Exception:
@@ -358,17 +414,30 @@ _TD_MISTAKES = [
      lambda rewards, values, next_values, terminated, gamma: td_residuals(rewards, values, torch.cat([values[1:], next_values[-1:]]), terminated, gamma)),
     ("forget the discount gamma", lambda rewards, values, next_values, terminated, gamma: td_residuals(rewards, values, next_values, terminated, 1.0)),
     ("forget to subtract V(s_t)", lambda rewards, values, next_values, terminated, gamma: td_residuals(rewards, values, next_values, terminated, gamma) + values),
+    ("mask V(s_t) with (1 - terminated) as well as V(s_{t+1})",
+     lambda rewards, values, next_values, terminated, gamma: td_residuals(rewards, values * (~terminated), next_values, terminated, gamma)),
+    ("use the terminated flag of step t - 1 (off by one)",
+     lambda rewards, values, next_values, terminated, gamma:
+     td_residuals(rewards, values, next_values, torch.cat([torch.zeros_like(terminated[:1]), terminated[:-1]]), gamma)),
 ]
+
+
+def _td_residuals_exercise() -> _Exercise:
+    return _Exercise("td_residuals (the note's td_delta)", td_residuals, _td_cases(), _TD_MISTAKES)
 
 
 def check_td_residuals(fn: Callable, strict: bool = False) -> bool:
     """Check ``fn(rewards, values, next_values, terminated, gamma)`` against :func:`ppo_core.td_residuals`."""
-    return _run(_Exercise("td_residuals (the note's td_delta)", td_residuals, _td_cases(), _TD_MISTAKES), fn, strict)
+    return _run(_td_residuals_exercise(), fn, strict)
+
+
+def _gae_exercise() -> _Exercise:
+    return _Exercise("gae (generalized advantage estimation)", gae, _gae_cases(), _GAE_MISTAKES)
 
 
 def check_gae(fn: Callable, strict: bool = False) -> bool:
     """Check ``fn(rewards, values, next_values, terminated, truncated, gamma, gae_lambda)`` against :func:`ppo_core.gae`."""
-    return _run(_Exercise("gae (generalized advantage estimation)", gae, _gae_cases(), _GAE_MISTAKES), fn, strict)
+    return _run(_gae_exercise(), fn, strict)
 
 
 # ----- 02_policy_gradient ----------------------------------------------------------------------
@@ -404,12 +473,20 @@ _CUMSUM_MISTAKES = [
     ("restart the sum one step late (the flag of t + 1 instead of t)",
      lambda x, discount, episode_ends: discounted_cumsum(x, discount, torch.cat([episode_ends[1:], torch.zeros_like(episode_ends[:1])]))),
     ("forget the discount", lambda x, discount, episode_ends: discounted_cumsum(x, 1.0, episode_ends)),
+    ("discount the current term too (y_t = discount * (x_t + y_{t+1}))",
+     lambda x, discount, episode_ends: discount * discounted_cumsum(x, discount, episode_ends)),
+    ("leave out the current term (y_t = discount * y_{t+1}, the sum from t + 1 on)",
+     lambda x, discount, episode_ends: discounted_cumsum(x, discount, episode_ends) - x),
 ]
+
+
+def _discounted_cumsum_exercise() -> _Exercise:
+    return _Exercise("discounted_cumsum (returns-to-go)", discounted_cumsum, _discounted_cumsum_cases(), _CUMSUM_MISTAKES)
 
 
 def check_discounted_cumsum(fn: Callable, strict: bool = False) -> bool:
     """Check ``fn(x, discount, episode_ends)`` against :func:`ppo_core.discounted_cumsum`."""
-    return _run(_Exercise("discounted_cumsum (returns-to-go)", discounted_cumsum, _discounted_cumsum_cases(), _CUMSUM_MISTAKES), fn, strict)
+    return _run(_discounted_cumsum_exercise(), fn, strict)
 
 
 def _softmax_score_reference(logits, actions):
@@ -439,13 +516,24 @@ _SCORE_MISTAKES = [
     ("forget to subtract pi (return only the one-hot)", lambda logits, actions: torch.nn.functional.one_hot(actions, logits.shape[-1]).to(logits.dtype)),
     ("return the gradient of pi(a) instead of log pi(a)",
      lambda logits, actions: torch.softmax(logits, -1).gather(-1, actions[:, None]) * _softmax_score_reference(logits, actions)),
+    ("take the softmax over the batch (dim 0) instead of over the actions",
+     lambda logits, actions: torch.nn.functional.one_hot(actions, logits.shape[-1]).to(logits.dtype) - torch.softmax(logits, 0)),
+    ("subtract log pi instead of pi",
+     lambda logits, actions: torch.nn.functional.one_hot(actions, logits.shape[-1]).to(logits.dtype) - torch.log_softmax(logits, -1)),
+    ("divide the gradient of pi(a) by pi(a) (0 / 0 once pi(a) underflows)",
+     lambda logits, actions: (torch.softmax(logits, -1).gather(-1, actions[:, None]) * _softmax_score_reference(logits, actions))
+     / torch.softmax(logits, -1).gather(-1, actions[:, None])),
 ]
+
+
+def _softmax_score_exercise() -> _Exercise:
+    return _Exercise("softmax_score (grad of log pi for a softmax policy)", _softmax_score_reference,
+                     _softmax_score_cases(), _SCORE_MISTAKES)
 
 
 def check_softmax_score(fn: Callable, strict: bool = False) -> bool:
     """Check ``fn(logits, actions)`` returning d log pi(a|s) / d logits, [B, A]."""
-    return _run(_Exercise("softmax_score (grad of log pi for a softmax policy)", _softmax_score_reference,
-                          _softmax_score_cases(), _SCORE_MISTAKES), fn, strict)
+    return _run(_softmax_score_exercise(), fn, strict)
 
 
 # ----- 03_importance_sampling ------------------------------------------------------------------
@@ -477,15 +565,21 @@ _RATIO_MISTAKES = [
     ("forget to detach the old log-probs (a gradient flows into the old policy)",
      lambda log_probs, old_log_probs: torch.exp(log_probs - old_log_probs)),
     ("divide the exponentials (underflows for tiny probabilities)", lambda log_probs, old_log_probs: torch.exp(log_probs) / torch.exp(old_log_probs)),
+    ("divide the log-probabilities (log_probs / old_log_probs)", lambda log_probs, old_log_probs: log_probs / old_log_probs.detach()),
+    ("forget the old policy (return exp(log_probs))", lambda log_probs, old_log_probs: torch.exp(log_probs)),
 ]
+
+
+def _importance_ratio_exercise() -> _Exercise:
+    ex = _Exercise("importance_ratio", importance_ratio, _ratio_cases(), _RATIO_MISTAKES)
+    ex.cases[-1].hint = ("the old policy is a constant: call old_log_probs.detach() so no gradient reaches it; "
+                         "the gradient of r with respect to log_probs is r itself.")
+    return ex
 
 
 def check_importance_ratio(fn: Callable, strict: bool = False) -> bool:
     """Check ``fn(log_probs, old_log_probs)`` against :func:`ppo_core.importance_ratio`, values and gradients."""
-    ex = _Exercise("importance_ratio", importance_ratio, _ratio_cases(), _RATIO_MISTAKES)
-    ex.cases[-1].hint = ("the old policy is a constant: call old_log_probs.detach() so no gradient reaches it; "
-                         "the gradient of r with respect to log_probs is r itself.")
-    return _run(ex, fn, strict)
+    return _run(_importance_ratio_exercise(), fn, strict)
 
 
 def _kl_cases():
@@ -509,12 +603,19 @@ _KL_MISTAKES = [
     ("use the k3 formula with r inverted (old over new)", lambda log_probs, old_log_probs: approx_kl(old_log_probs, log_probs)),
     ("use k2 = (log r)^2 / 2", lambda log_probs, old_log_probs: 0.5 * (log_probs - old_log_probs) ** 2),
     ("flip the sign: log r - (r - 1)", lambda log_probs, old_log_probs: -approx_kl(log_probs, old_log_probs)),
+    ("forget the -1: r - log r", lambda log_probs, old_log_probs: approx_kl(log_probs, old_log_probs) + 1.0),
+    ("average over the batch instead of returning one estimate per sample",
+     lambda log_probs, old_log_probs: approx_kl(log_probs, old_log_probs).mean()),
 ]
+
+
+def _approx_kl_exercise() -> _Exercise:
+    return _Exercise("approx_kl (the k3 estimator of KL[old || new])", approx_kl, _kl_cases(), _KL_MISTAKES)
 
 
 def check_approx_kl(fn: Callable, strict: bool = False) -> bool:
     """Check ``fn(log_probs, old_log_probs)`` against :func:`ppo_core.approx_kl` (per-sample k3)."""
-    return _run(_Exercise("approx_kl (the k3 estimator of KL[old || new])", approx_kl, _kl_cases(), _KL_MISTAKES), fn, strict)
+    return _run(_approx_kl_exercise(), fn, strict)
 
 
 # ----- 04_clipped_surrogate --------------------------------------------------------------------
@@ -537,6 +638,9 @@ def _clip_cases():
              "the gradient must vanish only where the clip is active and the min picks it.", grad_wrt=("ratio",)),
         Case("A < 0: gradient is zero only below 1 - eps", _zones(-2.0),
              "the gradient must vanish only where the clip is active and the min picks it.", grad_wrt=("ratio",)),
+        Case("eps = 0.3, A > 0: the clip moves to 1.3",
+             dict(ratio=torch.tensor([0.6, 1.25, 1.5], dtype=torch.float64), advantages=torch.ones(3, dtype=torch.float64), clip_eps=0.3),
+             "use the clip_eps argument, not a hard-coded 0.2: here min(1.25, 1.25) = 1.25 and min(1.5, 1.3) = 1.3."),
         Case("eps = 0.1, random ratios and advantages",
              dict(ratio=rand_ratio, advantages=torch.randn(8, generator=gen, dtype=torch.float64), clip_eps=0.1),
              "use the clip_eps argument, not a hard-coded 0.2.", grad_wrt=("ratio",)),
@@ -550,13 +654,19 @@ _CLIP_MISTAKES = [
     ("return only the clipped term (no min)", lambda ratio, advantages, clip_eps: torch.clamp(ratio, 1 - clip_eps, 1 + clip_eps) * advantages),
     ("return only the unclipped term r A", lambda ratio, advantages, clip_eps: ratio * advantages),
     ("return the loss (the negated objective)", lambda ratio, advantages, clip_eps: -clipped_surrogate(ratio, advantages, clip_eps)),
+    ("clip the product r A instead of the ratio",
+     lambda ratio, advantages, clip_eps: torch.min(ratio * advantages, torch.clamp(ratio * advantages, 1 - clip_eps, 1 + clip_eps))),
     ("clip to [1 - eps, 1 + eps] with eps fixed at 0.2", lambda ratio, advantages, clip_eps: clipped_surrogate(ratio, advantages, 0.2)),
 ]
 
 
+def _clipped_surrogate_exercise() -> _Exercise:
+    return _Exercise("clipped_surrogate (L^CLIP per sample)", clipped_surrogate, _clip_cases(), _CLIP_MISTAKES)
+
+
 def check_clipped_surrogate(fn: Callable, strict: bool = False) -> bool:
     """Check ``fn(ratio, advantages, clip_eps)`` against :func:`ppo_core.clipped_surrogate`, values and gradients."""
-    return _run(_Exercise("clipped_surrogate (L^CLIP per sample)", clipped_surrogate, _clip_cases(), _CLIP_MISTAKES), fn, strict)
+    return _run(_clipped_surrogate_exercise(), fn, strict)
 
 
 def _klpen_cases():
@@ -570,6 +680,11 @@ def _klpen_cases():
         Case("beta = 0 leaves the unclipped surrogate", dict(ratio=ratio, advantages=torch.randn(6, generator=gen, dtype=torch.float64),
                                                               kl=torch.rand(6, generator=gen, dtype=torch.float64), kl_coef=0.0),
              "with beta = 0 the objective is r A."),
+        Case("A < 0: a larger ratio lowers the objective",
+             dict(ratio=torch.tensor([0.5, 1.0, 2.0], dtype=torch.float64), advantages=torch.full((3,), -1.0, dtype=torch.float64),
+                  kl=torch.tensor([0.2, 0.0, 0.3], dtype=torch.float64), kl_coef=2.0),
+             "r A - beta KL = [-0.5 - 0.4, -1 - 0, -2 - 0.6]: no clipping in L^KLPEN, the penalty does the restraining.",
+             grad_wrt=("ratio", "kl")),
         Case("random batch, gradients w.r.t. ratio and KL", dict(ratio=ratio, advantages=torch.randn(6, generator=gen, dtype=torch.float64),
                                                                 kl=torch.rand(6, generator=gen, dtype=torch.float64), kl_coef=0.5),
              "the penalty is subtracted: it pushes the KL down.", grad_wrt=("ratio", "kl")),
@@ -582,12 +697,19 @@ _KLPEN_MISTAKES = [
     ("forget the ratio (A - beta KL)", lambda ratio, advantages, kl, kl_coef: advantages - kl_coef * kl),
     ("average over the batch instead of returning one value per sample",
      lambda ratio, advantages, kl, kl_coef: (ratio * advantages - kl_coef * kl).mean()),
+    ("clip the ratio as in L^CLIP (L^KLPEN has no clip)",
+     lambda ratio, advantages, kl, kl_coef: clipped_surrogate(ratio, advantages, 0.2) - kl_coef * kl),
+    ("use log r * A instead of r * A", lambda ratio, advantages, kl, kl_coef: torch.log(ratio) * advantages - kl_coef * kl),
 ]
+
+
+def _kl_penalty_surrogate_exercise() -> _Exercise:
+    return _Exercise("kl_penalty_surrogate (L^KLPEN per sample)", kl_penalty_surrogate, _klpen_cases(), _KLPEN_MISTAKES)
 
 
 def check_kl_penalty_surrogate(fn: Callable, strict: bool = False) -> bool:
     """Check ``fn(ratio, advantages, kl, kl_coef)`` against :func:`ppo_core.kl_penalty_surrogate`."""
-    return _run(_Exercise("kl_penalty_surrogate (L^KLPEN per sample)", kl_penalty_surrogate, _klpen_cases(), _KLPEN_MISTAKES), fn, strict)
+    return _run(_kl_penalty_surrogate_exercise(), fn, strict)
 
 
 def _adapt_cases():
@@ -623,9 +745,13 @@ _ADAPT_MISTAKES = [
 ]
 
 
+def _adapt_kl_coef_exercise() -> _Exercise:
+    return _Exercise("adapt_kl_coef (the adaptive beta rule)", adapt_kl_coef, _adapt_cases(), _ADAPT_MISTAKES, returns="float")
+
+
 def check_adapt_kl_coef(fn: Callable, strict: bool = False) -> bool:
     """Check ``fn(kl_coef, kl, target_kl)`` against :func:`ppo_core.adapt_kl_coef`."""
-    return _run(_Exercise("adapt_kl_coef (the adaptive beta rule)", adapt_kl_coef, _adapt_cases(), _ADAPT_MISTAKES, returns="float"), fn, strict)
+    return _run(_adapt_kl_coef_exercise(), fn, strict)
 
 
 # ----- 05_ppo_cartpole -------------------------------------------------------------------------
@@ -641,6 +767,8 @@ def _normalize_cases():
              "subtract the mean (2.5) and divide by the standard deviation (torch's .std(), unbiased: 1.291), plus 1e-8."),
         Case("constant advantages give zeros, not NaN", dict(advantages=torch.full((5,), 3.0, dtype=torch.float64)),
              "add a small eps (1e-8) to the std so that a constant batch does not divide 0 by 0."),
+        Case("two samples", dict(advantages=torch.tensor([-3.0, 5.0], dtype=torch.float64)),
+             "with two samples the unbiased std is |a - b| / sqrt(2) = 5.657, so the result is [-0.7071, 0.7071]."),
         Case("random minibatch of 64", dict(advantages=5.0 + 3.0 * torch.randn(64, generator=gen, dtype=torch.float64)),
              "normalize with this minibatch's own mean and std."),
     ]
@@ -652,14 +780,19 @@ _NORMALIZE_MISTAKES = [
     ("divide by the variance instead of the standard deviation",
      lambda advantages: (advantages - advantages.mean()) / (advantages.var() + 1e-8)),
     ("forget the eps (0 / 0 = NaN for a constant batch)", lambda advantages: (advantages - advantages.mean()) / advantages.std()),
+    ("use the biased standard deviation (.std(unbiased=False), numpy's default)",
+     lambda advantages: (advantages - advantages.mean()) / (advantages.std(unbiased=False) + 1e-8)),
 ]
+
+
+def _normalize_advantages_exercise() -> _Exercise:
+    return _Exercise("normalize_advantages (per-minibatch advantage normalization)", _normalize_reference,
+                     _normalize_cases(), _NORMALIZE_MISTAKES, atol=1e-5)
 
 
 def check_normalize_advantages(fn: Callable, strict: bool = False) -> bool:
     """Check ``fn(advantages)`` against :func:`ppo_core.normalize_advantages` (eps = 1e-8)."""
-    ex = _Exercise("normalize_advantages (per-minibatch advantage normalization)", _normalize_reference,
-                   _normalize_cases(), _NORMALIZE_MISTAKES, atol=1e-5)
-    return _run(ex, fn, strict)
+    return _run(_normalize_advantages_exercise(), fn, strict)
 
 
 def _ppo_loss_reference(ratio, advantages, values, returns, entropy, clip_eps, vf_coef, ent_coef):
@@ -721,11 +854,80 @@ _PPO_LOSS_MISTAKES = [
 ]
 
 
+def _ppo_loss_exercise() -> _Exercise:
+    return _Exercise("ppo_loss (-L^CLIP + c1 L^VF - c2 S, PPO paper Eq. 9)", _ppo_loss_reference, _ppo_loss_cases(),
+                     _PPO_LOSS_MISTAKES)
+
+
 def check_ppo_loss(fn: Callable, strict: bool = False) -> bool:
     """Check ``fn(ratio, advantages, values, returns, entropy, clip_eps, vf_coef, ent_coef)``, the 0-d minibatch loss tensor."""
-    ex = _Exercise("ppo_loss (-L^CLIP + c1 L^VF - c2 S, PPO paper Eq. 9)", _ppo_loss_reference, _ppo_loss_cases(),
-                   _PPO_LOSS_MISTAKES)
-    return _run(ex, fn, strict)
+    return _run(_ppo_loss_exercise(), fn, strict)
+
+
+def _value_loss_reference(values, returns, old_values, clip_eps):
+    """The clipped value loss of openai/baselines, per sample: max((V - R)^2, (V_old + clip(V - V_old, -eps, eps) - R)^2)."""
+    return value_loss(values, returns, old_values, clip_eps)
+
+
+def _value_loss_cases():
+    gen = torch.Generator().manual_seed(8)
+    vec = lambda *xs: torch.tensor(xs, dtype=torch.float64)  # noqa: E731
+    # V_old = 1 and eps = 0.2: V moved up to 2 or down to 0, with the return R on either side.
+    four = dict(values=vec(2.0, 2.0, 0.0, 0.0), returns=vec(3.0, 0.0, -1.0, 2.0), old_values=vec(1.0, 1.0, 1.0, 1.0), clip_eps=0.2)
+    same = torch.randn(6, generator=gen, dtype=torch.float64)
+    return [
+        Case("hand example inside the band: V = 1.1, V_old = 1, R = 3",
+             dict(values=vec(1.1), returns=vec(3.0), old_values=vec(1.0), clip_eps=0.2),
+             "inside [V_old - eps, V_old + eps] the clip does nothing: both terms are (1.1 - 3)^2 = 3.61."),
+        Case("V moved past V_old +- eps, R on either side (values)", four,
+             "clip V - V_old (not V) to [-eps, eps], add back V_old, and take the max of the two squared errors: "
+             "here 3.24, 4, 3.24, 4."),
+        Case("V moved past V_old +- eps: gradient zero where the clipped term wins", four,
+             "where the clipped term is the larger one it does not depend on V, so no gradient reaches V there.",
+             grad_wrt=("values",)),
+        Case("V = V_old (the first minibatch): the plain squared error",
+             dict(values=same, returns=torch.randn(6, generator=gen, dtype=torch.float64), old_values=same.clone(), clip_eps=0.2),
+             "with V = V_old both terms equal (V - R)^2.", grad_wrt=("values",)),
+        Case("random batch, eps = 0.5",
+             dict(values=torch.randn(8, generator=gen, dtype=torch.float64), returns=torch.randn(8, generator=gen, dtype=torch.float64),
+                  old_values=torch.randn(8, generator=gen, dtype=torch.float64), clip_eps=0.5),
+             "use the clip_eps argument; return one value per sample.", grad_wrt=("values",)),
+    ]
+
+
+def _clipped_values(values, old_values, clip_eps):
+    return old_values + torch.clamp(values - old_values, -clip_eps, clip_eps)
+
+
+_VALUE_LOSS_MISTAKES = [
+    ("take the min of the two squared errors instead of the max",
+     lambda values, returns, old_values, clip_eps: torch.min((values - returns) ** 2, (_clipped_values(values, old_values, clip_eps) - returns) ** 2)),
+    ("clip V itself to [-eps, eps] instead of V - V_old",
+     lambda values, returns, old_values, clip_eps: torch.max((values - returns) ** 2, (torch.clamp(values, -clip_eps, clip_eps) - returns) ** 2)),
+    ("clip V to [V_old (1 - eps), V_old (1 + eps)], relative like the ratio",
+     lambda values, returns, old_values, clip_eps: torch.max((values - returns) ** 2,
+                                                            (torch.max(torch.min(values, old_values * (1 + clip_eps)), old_values * (1 - clip_eps)) - returns) ** 2)),
+    ("return only the clipped squared error (no max)",
+     lambda values, returns, old_values, clip_eps: (_clipped_values(values, old_values, clip_eps) - returns) ** 2),
+    ("return only the unclipped squared error (V - R)^2", lambda values, returns, old_values, clip_eps: (values - returns) ** 2),
+    ("clip V - V_old but forget to add V_old back",
+     lambda values, returns, old_values, clip_eps: torch.max((values - returns) ** 2,
+                                                            (torch.clamp(values - old_values, -clip_eps, clip_eps) - returns) ** 2)),
+    ("halve the loss (0.5 * max(...); here the 0.5 belongs to vf_coef)",
+     lambda values, returns, old_values, clip_eps: 0.5 * value_loss(values, returns, old_values, clip_eps)),
+    ("average over the batch instead of returning one value per sample",
+     lambda values, returns, old_values, clip_eps: value_loss(values, returns, old_values, clip_eps).mean()),
+]
+
+
+def _value_loss_exercise() -> _Exercise:
+    return _Exercise("value_loss (the clipped value loss, Huang et al. 2022, detail 9)", _value_loss_reference, _value_loss_cases(),
+                     _VALUE_LOSS_MISTAKES)
+
+
+def check_value_loss(fn: Callable, strict: bool = False) -> bool:
+    """Check ``fn(values, returns, old_values, clip_eps)`` -> [B], the clipped value loss per sample, values and gradients."""
+    return _run(_value_loss_exercise(), fn, strict)
 
 
 # ----- 06_ppo_continuous -----------------------------------------------------------------------
@@ -771,13 +973,19 @@ _GAUSSIAN_MISTAKES = [
      lambda actions, mean, log_std: Independent(Normal(mean, log_std.abs().expand_as(mean) + 1e-6), 1).log_prob(actions)),
     ("forget the -0.5 log(2 pi) constant",
      lambda actions, mean, log_std: (-(actions - mean) ** 2 / (2 * (2 * log_std).exp()) - log_std).sum(-1)),
+    ("sum over the batch (dim 0) instead of the action dimensions",
+     lambda actions, mean, log_std: Normal(mean, log_std.exp().expand_as(mean)).log_prob(actions).sum(0)),
 ]
+
+
+def _gaussian_log_prob_exercise() -> _Exercise:
+    return _Exercise("gaussian_log_prob (diagonal Gaussian policy)", _gaussian_log_prob_reference, _gaussian_cases(),
+                     _GAUSSIAN_MISTAKES)
 
 
 def check_gaussian_log_prob(fn: Callable, strict: bool = False) -> bool:
     """Check ``fn(actions, mean, log_std)`` -> [B]: the log-density of a diagonal Gaussian policy."""
-    return _run(_Exercise("gaussian_log_prob (diagonal Gaussian policy)", _gaussian_log_prob_reference, _gaussian_cases(),
-                          _GAUSSIAN_MISTAKES), fn, strict)
+    return _run(_gaussian_log_prob_exercise(), fn, strict)
 
 
 def _gaussian_entropy_reference(log_std, batch_size):
@@ -791,6 +999,10 @@ def _entropy_cases():
              "H = 0.5 log(2 pi e sigma^2) = 0.5 + 0.5 log(2 pi) + log sigma = 1.4189 for sigma = 1."),
         Case("two dimensions add up", dict(log_std=torch.tensor([-0.5, 0.7], dtype=torch.float64), batch_size=3),
              "independent dimensions: the entropies add; return one value per row of the batch.", grad_wrt=("log_std",)),
+        Case("small sigma: a differential entropy can be negative",
+             dict(log_std=torch.tensor([-2.0, -3.0, -1.5], dtype=torch.float64), batch_size=1),
+             "H = sum_d (log sigma_d + 0.5 + 0.5 log(2 pi)) = -2.243 here; do not clamp it at 0 or take an absolute value.",
+             grad_wrt=("log_std",)),
     ]
 
 
@@ -799,10 +1011,37 @@ _ENTROPY_MISTAKES = [
     ("average over the action dimensions instead of summing",
      lambda log_std, batch_size: (log_std + 0.5 + _HALF_LOG_2PI).mean(-1).expand(batch_size)),
     ("use log sigma^2 instead of log sigma", lambda log_std, batch_size: (2 * log_std + 0.5 + _HALF_LOG_2PI).sum(-1).expand(batch_size)),
+    ("drop the square: 0.5 log(2 pi e sigma) instead of 0.5 log(2 pi e sigma^2)",
+     lambda log_std, batch_size: (0.5 * log_std + 0.5 + _HALF_LOG_2PI).sum(-1).expand(batch_size)),
+    ("return one value instead of one per row of the batch", lambda log_std, batch_size: (log_std + 0.5 + _HALF_LOG_2PI).sum(-1)),
+    ("ignore sigma (the entropy of a standard normal)",
+     lambda log_std, batch_size: torch.full((batch_size,), (0.5 + _HALF_LOG_2PI) * log_std.shape[-1], dtype=log_std.dtype)),
 ]
+
+
+def _gaussian_entropy_exercise() -> _Exercise:
+    return _Exercise("gaussian_entropy (diagonal Gaussian policy)", _gaussian_entropy_reference, _entropy_cases(),
+                     _ENTROPY_MISTAKES)
 
 
 def check_gaussian_entropy(fn: Callable, strict: bool = False) -> bool:
     """Check ``fn(log_std, batch_size)`` -> [batch_size]: the entropy of the Gaussian policy at every state."""
-    return _run(_Exercise("gaussian_entropy (diagonal Gaussian policy)", _gaussian_entropy_reference, _entropy_cases(),
-                          _ENTROPY_MISTAKES), fn, strict)
+    return _run(_gaussian_entropy_exercise(), fn, strict)
+
+
+_EXERCISES = {
+    "check_td_residuals": _td_residuals_exercise,
+    "check_gae": _gae_exercise,
+    "check_discounted_cumsum": _discounted_cumsum_exercise,
+    "check_softmax_score": _softmax_score_exercise,
+    "check_importance_ratio": _importance_ratio_exercise,
+    "check_approx_kl": _approx_kl_exercise,
+    "check_clipped_surrogate": _clipped_surrogate_exercise,
+    "check_kl_penalty_surrogate": _kl_penalty_surrogate_exercise,
+    "check_adapt_kl_coef": _adapt_kl_coef_exercise,
+    "check_normalize_advantages": _normalize_advantages_exercise,
+    "check_value_loss": _value_loss_exercise,
+    "check_ppo_loss": _ppo_loss_exercise,
+    "check_gaussian_log_prob": _gaussian_log_prob_exercise,
+    "check_gaussian_entropy": _gaussian_entropy_exercise,
+}

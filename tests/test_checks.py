@@ -6,45 +6,27 @@ import torch
 import ppo_core
 from ppo_core import checks
 
-REFERENCES = {
-    checks.check_td_residuals: ppo_core.td_residuals,
-    checks.check_gae: ppo_core.gae,
-    checks.check_discounted_cumsum: ppo_core.discounted_cumsum,
-    checks.check_softmax_score: checks._softmax_score_reference,
-    checks.check_importance_ratio: ppo_core.importance_ratio,
-    checks.check_approx_kl: ppo_core.approx_kl,
-    checks.check_clipped_surrogate: ppo_core.clipped_surrogate,
-    checks.check_kl_penalty_surrogate: ppo_core.kl_penalty_surrogate,
-    checks.check_adapt_kl_coef: ppo_core.adapt_kl_coef,
-    checks.check_normalize_advantages: ppo_core.normalize_advantages,
-    checks.check_ppo_loss: checks._ppo_loss_reference,
-    checks.check_gaussian_log_prob: checks._gaussian_log_prob_reference,
-    checks.check_gaussian_entropy: checks._gaussian_entropy_reference,
-}
-
-MISTAKES = {
-    checks.check_td_residuals: checks._TD_MISTAKES,
-    checks.check_gae: checks._GAE_MISTAKES,
-    checks.check_discounted_cumsum: checks._CUMSUM_MISTAKES,
-    checks.check_softmax_score: checks._SCORE_MISTAKES,
-    checks.check_importance_ratio: checks._RATIO_MISTAKES,
-    checks.check_approx_kl: checks._KL_MISTAKES,
-    checks.check_clipped_surrogate: checks._CLIP_MISTAKES,
-    checks.check_kl_penalty_surrogate: checks._KLPEN_MISTAKES,
-    checks.check_adapt_kl_coef: checks._ADAPT_MISTAKES,
-    checks.check_normalize_advantages: checks._NORMALIZE_MISTAKES,
-    checks.check_ppo_loss: checks._PPO_LOSS_MISTAKES,
-    checks.check_gaussian_log_prob: checks._GAUSSIAN_MISTAKES,
-    checks.check_gaussian_entropy: checks._ENTROPY_MISTAKES,
-}
-
-CATALOGUE = [(checker, description, wrong) for checker, mistakes in MISTAKES.items() for description, wrong in mistakes]
+CHECKERS = [getattr(checks, name) for name in checks._EXERCISES]
+CATALOGUE = [(checker, description, wrong) for checker in CHECKERS
+             for description, wrong in checks._EXERCISES[checker.__name__]().mistakes]
 
 
-@pytest.mark.parametrize("checker", list(REFERENCES), ids=lambda c: c.__name__)
+def test_every_public_checker_is_registered():
+    public = sorted(name for name in dir(checks) if name.startswith("check_"))
+    assert public == sorted(checks._EXERCISES)
+
+
+@pytest.mark.parametrize("checker", CHECKERS, ids=lambda c: c.__name__)
 def test_accepts_the_reference(checker, capsys):
-    assert checker(REFERENCES[checker]) is True
+    assert checker(checks._EXERCISES[checker.__name__]().reference) is True
     assert "✗" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("checker", CHECKERS, ids=lambda c: c.__name__)
+def test_catalogue_has_at_least_five_distinct_mistakes(checker):
+    mistakes = checks._EXERCISES[checker.__name__]().mistakes
+    assert len(mistakes) >= 5
+    assert len({description for description, _ in mistakes}) == len(mistakes)
 
 
 @pytest.mark.parametrize("checker, description, wrong", CATALOGUE, ids=[f"{c.__name__}:{d[:40]}" for c, d, _ in CATALOGUE])
@@ -52,7 +34,16 @@ def test_rejects_the_mistake_and_names_it(checker, description, wrong, capsys):
     assert checker(wrong) is False
     out = capsys.readouterr().out
     assert "✗" in out and "expected" in out
-    assert "hint:" in out
+    assert f"your output matches what you get when you {description}" in out, "the diagnosis should name this mistake"
+
+
+@pytest.mark.parametrize("checker", CHECKERS, ids=lambda c: c.__name__)
+def test_run_checker_counts_cases(checker, capsys):
+    exercise = checks._EXERCISES[checker.__name__]()
+    good = checks.run_checker(checker, exercise.reference)
+    assert good.passed and good.num_passed == len(exercise.cases) and good.failed_cases == []
+    bad = checks.run_checker(checker.__name__, exercise.mistakes[0][1])
+    assert not bad.passed and bad.failed_cases and "✗" in bad.report
 
 
 def test_gae_checker_names_truncation_as_termination(capsys):
@@ -102,8 +93,10 @@ def test_broken_functions_get_readable_messages(capsys):
     def bad_signature(x):
         return x
 
+    with pytest.raises(NotImplementedError, match="not_done is not implemented yet"):
+        checks.check_clipped_surrogate(not_done)
+    assert "not implemented yet" in capsys.readouterr().out
     expectations = [
-        (checks.check_clipped_surrogate, not_done, "not implemented yet"),
         (checks.check_clipped_surrogate, raises, "returned shape"),
         (checks.check_clipped_surrogate, wrong_type, "returned list"),
         (checks.check_clipped_surrogate, nan, "NaN"),
@@ -126,3 +119,37 @@ def test_gradient_cases_catch_a_detached_output(capsys):
         return ppo_core.clipped_surrogate(ratio, advantages, clip_eps).detach()
     assert checks.check_clipped_surrogate(detached) is False
     assert "no gradient flows" in capsys.readouterr().out
+
+
+def test_independently_written_wrong_answers_are_rejected(capsys):
+    """Student-style code (loops, other spellings), not derived from the library, is rejected too."""
+    def td_next_row(rewards, values, next_values, terminated, gamma):
+        delta = torch.empty_like(rewards)
+        for t in range(rewards.shape[0]):  # V(s_{t+1}) from the next row of `values`: wrong at episode ends
+            v_next = values[t + 1] if t + 1 < rewards.shape[0] else next_values[t]
+            delta[t] = rewards[t] + gamma * (~terminated[t]).to(rewards.dtype) * v_next - values[t]
+        return delta
+
+    def cumsum_no_reset(x, discount, episode_ends):
+        out, running = torch.empty_like(x), torch.zeros_like(x[0])
+        for t in reversed(range(x.shape[0])):
+            running = x[t] + discount * running
+            out[t] = running
+        return out
+
+    def clip_with_where(ratio, advantages, clip_eps):  # clips on both sides whatever the sign of A
+        return torch.where((ratio - 1).abs() > clip_eps, torch.clamp(ratio, 1 - clip_eps, 1 + clip_eps), ratio) * advantages
+
+    def adapt_ratio_rule(kl_coef, kl, target_kl):
+        return kl_coef * kl / target_kl  # a proportional rule, not the paper's
+
+    def entropy_from_samples(log_std, batch_size):  # a Monte Carlo estimate, not the closed form
+        normal = torch.distributions.Normal(torch.zeros_like(log_std), log_std.exp())
+        return -normal.log_prob(normal.sample((1000,))).sum(-1).mean().expand(batch_size)
+
+    cases = [(checks.check_td_residuals, td_next_row), (checks.check_discounted_cumsum, cumsum_no_reset),
+             (checks.check_clipped_surrogate, clip_with_where), (checks.check_adapt_kl_coef, adapt_ratio_rule),
+             (checks.check_gaussian_entropy, entropy_from_samples)]
+    for checker, wrong in cases:
+        assert checker(wrong) is False, wrong.__name__
+    assert "do not restart the sum at an episode end" in capsys.readouterr().out

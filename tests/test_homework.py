@@ -1,0 +1,251 @@
+"""Homework mode: the exercise catalogue, student copies and the grader."""
+
+import csv
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from ppo_core import checks, homework
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def code_cells(notebook):
+    return [c for c in notebook["cells"] if c["cell_type"] == "code"]
+
+
+def source(cell):
+    return homework._source(cell)
+
+
+@pytest.fixture(scope="module")
+def student_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("student")
+    homework.release(NOTEBOOKS, out)
+    return out
+
+
+def fill_back(student, teacher):
+    """The student copy with the teacher's solution cells put back, matched by cell id."""
+    by_id = {c["id"]: c for c in teacher["cells"]}
+    filled = json.loads(json.dumps(student))
+    for cell in filled["cells"]:
+        if homework.CODE_STUB[1] in source(cell):
+            cell["source"] = by_id[cell["id"]]["source"]
+    return filled
+
+
+# ----- the catalogue ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_catalogue_matches_the_notebook_and_its_nbgrader_metadata(path):
+    notebook = homework.read_notebook(path)
+    cells = code_cells(notebook)
+    solution_cells = [c for c in cells if homework.BEGIN_SOLUTION in source(c)]
+    exercises = homework.exercises_of(path)
+    assert len(exercises) >= 2
+    assert [re.search(r"^def (my_\w+)\(", source(c), re.M).group(1) for c in solution_cells] == [e.function for e in exercises]
+    for exercise, cell in zip(exercises, solution_cells):
+        assert cell["metadata"]["nbgrader"] == homework.nbgrader_metadata(exercise, "solution")
+        check_cell = cells[cells.index(cell) + 1]
+        assert source(check_cell).strip() == f"assert {exercise.checker}({exercise.function})"
+        assert check_cell["metadata"]["nbgrader"] == homework.nbgrader_metadata(exercise, "check")
+    grade_ids = [c["metadata"]["nbgrader"]["grade_id"] for c in notebook["cells"] if "nbgrader" in c["metadata"]]
+    assert len(grade_ids) == len(set(grade_ids)) == 2 * len(exercises)
+    ids = [c["id"] for c in notebook["cells"]]
+    assert len(ids) == len(set(ids)), "cell ids must be unique: the grader finds a student's cell by its id"
+
+
+def test_every_checker_has_an_exercise_and_every_exercise_a_checker():
+    assert sorted(e.checker for e in homework.EXERCISES) == sorted(checks._EXERCISES)
+    assert all(1 <= e.difficulty <= 3 and e.minutes > 0 and e.points > 0 for e in homework.EXERCISES)
+
+
+def test_the_guide_lists_the_catalogue():
+    guide = (ROOT / "notebooks" / "README.md").read_text(encoding="utf-8")
+    assert homework.exercise_table() in guide, "regenerate the table with `python -m ppo_core.homework list`"
+
+
+# ----- student copies -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_student_copy_has_no_solution_left(path, student_dir):
+    teacher = homework.read_notebook(path)
+    text = (student_dir / path.name).read_text(encoding="utf-8")
+    student = json.loads(text)
+    assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
+    secret = homework.solution_lines(teacher)
+    assert secret, "the leak check needs solution lines to look for"
+    for line in secret:
+        assert json.dumps(line, ensure_ascii=False)[1:-1] not in text, f"solution line left in the copy: {line!r}"
+    assert set(student["metadata"]) <= {"kernelspec", "language_info"}
+    stubs = [c for c in code_cells(student) if homework.CODE_STUB[1] in source(c)]
+    assert len(stubs) == len(homework.exercises_of(path))
+    for cell in stubs:
+        assert homework.CODE_STUB[0] in source(cell) and cell["metadata"]["deletable"] is False
+    for cell in code_cells(student):
+        assert cell["outputs"] == [] and cell["execution_count"] is None
+        if cell["metadata"].get("nbgrader", {}).get("grade"):
+            assert cell["metadata"]["editable"] is False
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_filling_the_solutions_back_gives_the_teacher_notebook(path, student_dir):
+    teacher = homework.read_notebook(path)
+    filled = fill_back(homework.read_notebook(student_dir / path.name), teacher)
+    assert [source(c) for c in filled["cells"]] == [source(c) for c in teacher["cells"]]
+
+
+def test_student_copy_strips_outputs_metadata_attachments_and_hidden_tests():
+    secret = "return torch.exp(log_probs - old_log_probs)"
+    teacher = {
+        "nbformat": 4, "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "python3"}, "teacher_notes": secret},
+        "cells": [
+            {"cell_type": "markdown", "id": "a", "metadata": {}, "source": "Explain.\n### BEGIN SOLUTION\nThe ratio is new over old.\n### END SOLUTION\n",
+             "attachments": {"answer.png": {"image/png": "AAAA"}}},
+            {"cell_type": "code", "id": "b", "execution_count": 3, "metadata": {"collapsed": secret, "tags": ["exercise"]},
+             "outputs": [{"output_type": "stream", "name": "stdout", "text": secret}],
+             "source": f"def my_ratio(log_probs, old_log_probs):\n    ### BEGIN SOLUTION\n    {secret}\n    ### END SOLUTION\n"},
+            {"cell_type": "code", "id": "c", "execution_count": 4, "metadata": {}, "outputs": [],
+             "source": "assert True\n### BEGIN HIDDEN TESTS\nassert my_ratio(0, 0) == 1\n### END HIDDEN TESTS\n"},
+        ],
+    }
+    student = homework.make_student_copy(teacher)
+    text = json.dumps(student)
+    assert secret not in text and "new over old" not in text and "AAAA" not in text and "my_ratio(0, 0)" not in text
+    assert student["metadata"] == {"kernelspec": {"name": "python3"}}
+    assert student["cells"][0]["source"] == ["Explain.\n", "YOUR ANSWER HERE\n"]
+    assert student["cells"][1]["source"] == ["def my_ratio(log_probs, old_log_probs):\n", "    # YOUR CODE HERE\n",
+                                             "    raise NotImplementedError()\n"]
+    assert student["cells"][1]["metadata"] == {"tags": ["exercise"], "deletable": False}
+    assert student["cells"][2]["source"] == ["assert True\n"]
+    assert teacher["cells"][1]["outputs"], "the teacher's notebook is not changed"
+
+    teacher["cells"][1]["metadata"]["tags"] = [secret]  # a kept field that carries the solution is caught
+    with pytest.raises(ValueError, match="solution lines would remain"):
+        homework.make_student_copy(teacher)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("### BEGIN SOLUTION\nx = 1\n", "never closed"),
+    ("x = 1\n### END SOLUTION\n", "without a `### BEGIN SOLUTION`"),
+    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION\n", "inside another solution region"),
+])
+def test_bad_markers_name_the_cell(text, message):
+    notebook = {"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "code", "id": "x", "metadata": {}, "outputs": [],
+                                                           "execution_count": None, "source": text}]}
+    with pytest.raises(ValueError, match=re.escape(message)) as err:
+        homework.make_student_copy(notebook, "hw.ipynb")
+    assert "hw.ipynb, cell 0" in str(err.value)
+
+
+def test_release_refuses_to_overwrite_the_teacher_copy(tmp_path):
+    with pytest.raises(ValueError, match="would overwrite the teacher's"):
+        homework.release([NOTEBOOKS[0]], NOTEBOOKS[0].parent)
+    with pytest.raises(FileNotFoundError, match="No notebook at"):
+        homework.release([tmp_path / "missing.ipynb"], tmp_path / "out")
+    (tmp_path / "broken.ipynb").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a readable notebook"):
+        homework.release([tmp_path / "broken.ipynb"], tmp_path / "out")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_executing_a_student_copy_stops_at_the_first_exercise(path, student_dir, tmp_path):
+    """Run All on a fresh kernel: every cell before the first checker runs, and that checker raises NotImplementedError."""
+    nbclient = pytest.importorskip("nbclient")
+    import nbformat
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+
+    spec = tmp_path / "kernels" / "this-python"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                                                  "display_name": "this python", "language": "python"}))
+    manager = KernelManager(kernel_name="this-python", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")]))
+    notebook = nbformat.read(student_dir / path.name, as_version=4)
+    client = nbclient.NotebookClient(notebook, km=manager, timeout=600, resources={"metadata": {"path": str(ROOT / "notebooks")}})
+    with pytest.raises(nbclient.exceptions.CellExecutionError) as err:
+        client.execute()
+    assert err.value.ename == "NotImplementedError", f"stopped with {err.value.ename}: {err.value.evalue}"
+    first = homework.exercises_of(path)[0]
+    assert f"{first.function} is not implemented yet" in err.value.evalue
+    executed = [c for c in notebook.cells if c.cell_type == "code" and c.get("execution_count") is not None]
+    assert source(executed[-1]).strip() == f"assert {first.checker}({first.function})"
+    for cell in executed[:-1]:
+        assert not any(o.get("output_type") == "error" for o in cell.outputs)
+
+
+# ----- grading ------------------------------------------------------------------------------------
+
+def test_grading_the_series(student_dir, tmp_path):
+    """Blank student copies earn 0 points; with the solutions filled back every notebook earns full points."""
+    filled_dir = tmp_path / "filled"
+    for path in NOTEBOOKS:
+        teacher = homework.read_notebook(path)
+        homework.write_notebook(fill_back(homework.read_notebook(student_dir / path.name), teacher), filled_dir / f"alice_{path.name}")
+    blank = student_dir / NOTEBOOKS[0].name
+    table, feedback = tmp_path / "grades.csv", tmp_path / "feedback"
+    submissions = [str(blank)] + [str(p) for p in sorted(filled_dir.glob("*.ipynb"))]
+    assert homework.main(["grade", *submissions, "--csv", str(table), "--feedback", str(feedback)]) == 0
+    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    assert len(rows) == len(homework.exercises_of(NOTEBOOKS[0])) + len(homework.EXERCISES)
+    blank_rows, filled_rows = rows[:2], rows[2:]
+    assert all(r["status"] == "not attempted" and float(r["points"]) == 0 for r in blank_rows)
+    assert all(r["status"] == "passed" and float(r["points"]) == float(r["max_points"]) for r in filled_rows)
+    assert all(r["cases_passed"] == r["cases_total"] != "0" for r in filled_rows)
+    assert all(r["calls"] == "" for r in rows), "the reference solutions take no shortcut"
+    assert sum(float(r["points"]) for r in filled_rows) == sum(e.points for e in homework.EXERCISES)
+    report = (feedback / f"alice_{NOTEBOOKS[0].stem}.txt").read_text(encoding="utf-8")
+    assert "✓" in report and "passed" in report
+
+
+def test_grading_wrong_broken_and_endless_answers(tmp_path):
+    teacher = homework.read_notebook(NOTEBOOKS[0])
+    student = homework.make_student_copy(teacher)
+    td_cell, gae_cell = [c for c in code_cells(student) if homework.CODE_STUB[1] in source(c)]
+    # my_td_residuals bootstraps through termination: a wrong answer; its comment names gae, which is not a call
+    td_cell["source"] = source(td_cell).replace("# YOUR CODE HERE\n    raise NotImplementedError()",
+                                                "return rewards + gamma * next_values - values  # as in gae(...)")
+    # my_gae never returns: the grader's time limit stops it
+    gae_cell["source"] = source(gae_cell).replace("# YOUR CODE HERE\n    raise NotImplementedError()", "while True:\n        pass")
+    homework.write_notebook(student, tmp_path / "bob.ipynb")
+    grades = homework.grade_submission(tmp_path / "bob.ipynb", ROOT / "notebooks", timeout=20, partial=True)
+    td, gae = grades
+    assert td.status == "failed" and 0 < td.cases_passed < td.cases_total
+    assert 0 < td.points < td.max_points  # partial credit in proportion to the cases passed
+    assert "bootstrap through a terminated step" in td.report
+    assert gae.status == "timeout" and gae.points == 0 and "timed out" in gae.report
+    assert td.flags == () and gae.flags == ()
+
+    gae_cell["source"] = source(gae_cell).replace("while True:\n        pass", "return ppo_core.gae(rewards, values, next_values, "
+                                                  "terminated, truncated, gamma, gae_lambda)")
+    gae_cell["source"] = "import ppo_core\n" + gae_cell["source"]
+    homework.write_notebook(student, tmp_path / "dave.ipynb")
+    td, gae = homework.grade_submission(tmp_path / "dave.ipynb", ROOT / "notebooks")
+    assert gae.status == "passed" and gae.flags == ("gae",), "a copy of the library passes, and the grader flags it"
+
+    td_cell["source"] = "def my_td_residuals(rewards, values, next_values, terminated, gamma)\n    return rewards\n"  # syntax error
+    gae_cell["source"] = "def my_generalized_advantage(rewards):\n    return rewards\n"  # renamed function
+    gae_cell["id"] = "renamed"
+    homework.write_notebook(student, tmp_path / "carol.ipynb")
+    td, gae = homework.grade_submission(tmp_path / "carol.ipynb", ROOT / "notebooks")
+    assert td.status == "error" and "SyntaxError" in td.report and td.points == 0
+    assert gae.status == "missing" and "my_gae" in gae.report
+
+    unrelated = {"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "code", "id": "z", "metadata": {}, "outputs": [],
+                                                            "execution_count": None, "source": "print(1)"}]}
+    homework.write_notebook(unrelated, tmp_path / "notes.ipynb")
+    with pytest.raises(ValueError, match="none of the series' exercise functions"):
+        homework.grade_submission(tmp_path / "notes.ipynb", ROOT / "notebooks")
+
+
+def test_list_prints_the_catalogue(capsys):
+    assert homework.main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert all(e.function in out for e in homework.EXERCISES)
+    assert f"| {sum(e.points for e in homework.EXERCISES)} |" in out
