@@ -729,12 +729,18 @@ def _adapt_cases():
         Case("just above the upper threshold: double beta", dict(kl_coef=1.0, kl=0.016, target_kl=0.01),
              "0.016 > 1.5 * 0.01 = 0.015: the upper threshold is 1.5 d_targ, not 2 d_targ."),
         Case("uses the given beta", dict(kl_coef=0.25, kl=0.1, target_kl=0.02), "scale the kl_coef you were given."),
+        Case("KL exactly 1.5 d_targ: keep beta", dict(kl_coef=1.0, kl=0.02 * 1.5, target_kl=0.02),
+             "the paper's inequalities are strict: beta doubles only when d > 1.5 d_targ."),
+        Case("KL exactly d_targ / 1.5: keep beta", dict(kl_coef=1.0, kl=0.03 / 1.5, target_kl=0.03),
+             "the paper's inequalities are strict: beta halves only when d < d_targ / 1.5."),
     ]
 
 
 _ADAPT_MISTAKES = [
     ("apply the rule in reverse (double when KL is small)",
      lambda kl_coef, kl, target_kl: kl_coef * 2 if kl < target_kl / 1.5 else (kl_coef / 2 if kl > target_kl * 1.5 else kl_coef)),
+    ("use <= and >= at the thresholds (the paper's inequalities are strict)",
+     lambda kl_coef, kl, target_kl: kl_coef / 2 if kl <= target_kl / 1.5 else (kl_coef * 2 if kl >= target_kl * 1.5 else kl_coef)),
     ("compare with the target itself instead of target / 1.5 and 1.5 x target",
      lambda kl_coef, kl, target_kl: kl_coef / 2 if kl < target_kl else (kl_coef * 2 if kl > target_kl else kl_coef)),
     ("use thresholds d_targ / 2 and 2 d_targ instead of d_targ / 1.5 and 1.5 d_targ",

@@ -22,9 +22,11 @@ Student code is still code: run the grader in a container or a throwaway account
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import csv
 import json
+import os
 import re
 import subprocess
 import sys
@@ -182,18 +184,32 @@ def _regions(text: str, begin: str, end: str, where: str):
     return [(flag, lines) for flag, lines in runs if lines]
 
 
-def solution_lines(notebook: dict) -> set[str]:
-    """The stripped lines inside solution regions that are specific enough to reveal a solution."""
-    found, public = set(), set()
+def _code_part(line: str) -> str:
+    """A line without its trailing comment and surrounding spaces (a `#` inside a string may cut it short; fine here)."""
+    return line.split("#", 1)[0].strip()
+
+
+def _solution_and_public_lines(notebook: dict):
+    found, public = {}, {}
     for index, cell in enumerate(notebook["cells"]):
         for inside, lines in _regions(_source(cell), BEGIN_SOLUTION, END_SOLUTION, f"cell {index}"):
-            for line in lines:
-                stripped = line.strip()
-                if inside and BEGIN_SOLUTION not in line and END_SOLUTION not in line:
-                    found.add(stripped)
-                elif not inside:
-                    public.add(stripped)
-    return {line for line in found - public if len(line) >= _MIN_LEAK_LENGTH}
+            for line in (lines[1:-1] if inside else lines):
+                code = _code_part(line)
+                if len(code) >= _MIN_LEAK_LENGTH:
+                    (found if inside else public).setdefault(code, set()).add(index)
+    return found, public
+
+
+def solution_lines(notebook: dict) -> set[str]:
+    """The code of the solution lines (comments dropped, 12+ characters) that no other cell of the notebook shows."""
+    found, public = _solution_and_public_lines(notebook)
+    return set(found) - set(public)
+
+
+def _shown_elsewhere(notebook: dict) -> set[int]:
+    """Indexes of cells outside the solution regions that repeat the code of a solution line verbatim."""
+    found, public = _solution_and_public_lines(notebook)
+    return {index for line in set(found) & set(public) for index in public[line]}
 
 
 # ----- student copies -----------------------------------------------------------------------------
@@ -242,21 +258,42 @@ def make_student_copy(notebook: dict, name: str = "notebook") -> dict:
     return student
 
 
-def release(paths, out_dir) -> list[Path]:
-    """Write student copies of the given notebooks into out_dir; return the paths written."""
+def release(paths, out_dir, force: bool = False) -> list[Path]:
+    """Write student copies of the given notebooks into out_dir; return the paths written.
+
+    A file already in out_dir is replaced only if it is identical to the new copy or ``force`` is set.
+    """
     out_dir = Path(out_dir)
-    written = []
-    for path in map(Path, paths):
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"--out {out_dir} is a file; give a folder (it is created if missing).")
+    paths = [Path(p) for p in paths]
+    copies = []
+    for path in paths:
         if out_dir.resolve() == path.parent.resolve():
             raise ValueError(f"--out {out_dir} is the folder of {path.name}: the student copy would overwrite the teacher's. "
                              "Choose another folder.")
         notebook = read_notebook(path)
         student = make_student_copy(notebook, path.name)
         target = out_dir / path.name
+        if target.exists() and not force:
+            try:
+                same = json.loads(target.read_text(encoding="utf-8")) == student
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                same = False
+            if not same:
+                raise FileExistsError(f"{target} exists and differs from the new student copy (a student's work, or an "
+                                      "older release?). Move it away, or pass --force to replace it.")
+        copies.append((path, notebook, student, target))
+    written = []
+    for path, notebook, student, target in copies:
         write_notebook(student, target)
         stubs = sum(_source(c).count(CODE_STUB[1]) for c in student["cells"] if c["cell_type"] == "code")
         names = ", ".join(e.function for e in exercises_of(path)) or "no catalogued exercises"
         print(f"{path} -> {target}: {stubs} solution region(s) replaced ({names})")
+        shown = _shown_elsewhere(notebook)
+        if shown:
+            print(f"  note: cell(s) {', '.join(map(str, sorted(shown)))} repeat the code of a solution line, and students see "
+                  "them; make sure they come after the exercise")
         written.append(target)
     return written
 
@@ -293,7 +330,7 @@ def identify_notebook(submission: dict, filename: str = "") -> str | None:
 
 
 _WORKER = r"""
-import contextlib, io, json, sys, traceback
+import ast, contextlib, io, json, sys, traceback
 job = json.load(open(sys.argv[1], encoding="utf-8"))
 results = []
 
@@ -304,33 +341,49 @@ def report(**row):
 namespace = {"__name__": "__main__"}
 try:
     with contextlib.redirect_stdout(io.StringIO()):
-        exec(compile(job["setup"], "<setup cell>", "exec"), namespace)
+        exec(compile(job["setup"], "<the notebook's first code cell>", "exec"), namespace)
 except BaseException as err:
     for item in job["items"]:
         report(function=item["function"], status="error", passed=0, total=0,
                report=f"The notebook's first code cell failed in the grader: {type(err).__name__}: {err}")
     sys.exit(0)
+
+# Definitions only, in notebook order, all in one namespace: imports, functions, classes and assignments
+# from the exercise cells and the cells the student added. Other statements (a test print, a call) are
+# skipped, and so is an assignment that needs a variable of the notebook's other cells.
+DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign)
+cell_errors = {}
+for cell in job["cells"]:
+    try:
+        tree = ast.parse(cell["source"], filename=cell["name"])
+    except SyntaxError as err:
+        cell_errors[cell["name"]] = f"SyntaxError: {err.msg} ({cell['name']}, line {err.lineno}: `{(err.text or '').strip()}`)"
+        continue
+    for node in tree.body:
+        if not isinstance(node, DEFINITIONS):
+            continue
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(ast.Module(body=[node], type_ignores=[]), cell["name"], "exec"), namespace)
+        except Exception as err:
+            if not isinstance(node, (ast.Assign, ast.AnnAssign)):
+                cell_errors.setdefault(cell["name"], f"{type(err).__name__}: {err} ({cell['name']}, line {node.lineno})")
+
 from ppo_core.checks import run_checker, _EXERCISES
 for item in job["items"]:
     total = len(_EXERCISES[item["checker"]]().cases)
-    if item["source"] is None:
+    if item["cell"] is None:
         report(function=item["function"], status="missing", passed=0, total=total,
                report=f"No cell defines {item['function']}: the exercise cell was deleted or the function renamed.")
         continue
-    local = dict(namespace)
-    source = "\n".join(line for line in item["source"].splitlines() if not line.lstrip().startswith(("%", "!")))
-    buffer = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(buffer):
-            exec(compile(source, f"<cell defining {item['function']}>", "exec"), local)
-    except BaseException as err:
+    if item["cell"] in cell_errors:
         report(function=item["function"], status="error", passed=0, total=total,
-               report=f"The exercise cell raised {type(err).__name__}: {err}\n" + traceback.format_exc(limit=-1))
+               report=f"The exercise cell could not run: {cell_errors[item['cell']]}")
         continue
-    fn = local.get(item["function"])
+    fn = namespace.get(item["function"])
     if not callable(fn):
         report(function=item["function"], status="missing", passed=0, total=total,
-               report=f"The exercise cell ran but does not define a function named {item['function']}.")
+               report=f"The exercise cell does not define a function named {item['function']}.")
         continue
     buffer = io.StringIO()
     try:
@@ -362,20 +415,38 @@ class Grade:
     points: float
     max_points: int
     report: str
-    flags: tuple = ()  # ready-made implementations the exercise cell calls, for the teacher to look at
+    flags: tuple = ()  # ready-made implementations the exercise cell calls or imports, for the teacher to look at
 
 
 def shortcuts_used(exercise: Exercise, cell_source: str) -> tuple:
-    """The names in ``exercise.shortcuts`` that the cell calls (comments ignored), e.g. ``('gae',)``."""
-    code = "\n".join(line.split("#", 1)[0] for line in cell_source.splitlines())
-    return tuple(name for name in exercise.shortcuts if re.search(rf"(?<![\w]){re.escape(name)}\s*\(", code))
+    """The names in ``exercise.shortcuts`` that the cell calls or imports, e.g. ``('gae',)``.
+
+    Reads the code, not the text: a name in a comment or a docstring is not a call. A
+    determined student can still hide a call (``getattr``); this catches the direct ones.
+    """
+    try:
+        tree = ast.parse(cell_source)
+    except SyntaxError:
+        return ()
+    used = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            used.add(func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else "")
+        elif isinstance(node, ast.ImportFrom):
+            used.update(alias.name for alias in node.names)
+    return tuple(name for name in exercise.shortcuts if name in used or name.split(".")[-1] in used)
 
 
-def grade_submission(path, source_dir=None, timeout: float = 120.0, partial: bool = False) -> list[Grade]:
+def grade_submission(path, source_dir=None, timeout: float = 120.0, partial: bool = False, label: str | None = None) -> list[Grade]:
     """Grade one submitted notebook: one :class:`Grade` per exercise of the notebook it is a copy of.
 
+    A separate Python process runs the first code cell of the teacher's copy, then the
+    definitions (imports, functions, classes, assignments) of the submission's exercise cells
+    and of the cells the student added, in notebook order, then each exercise's checker.
     ``partial=True`` gives points in proportion to the checker cases passed; by default an
-    exercise earns its points only when every case passes.
+    exercise earns its points only when every case passes. ``label`` names the submission in
+    the results (default: the path as given).
     """
     path = Path(path)
     if timeout <= 0:
@@ -386,18 +457,28 @@ def grade_submission(path, source_dir=None, timeout: float = 120.0, partial: boo
         raise ValueError(f"{path}: none of the series' exercise functions (def my_...) is in this notebook, and its file name "
                          "names no notebook of the series. Is it a copy of one of the numbered notebooks?")
     source_dir = Path(source_dir) if source_dir is not None else _default_source_dir()
+    if not (source_dir / f"{stem}.ipynb").is_file():
+        raise FileNotFoundError(f"The teacher's copy {source_dir / (stem + '.ipynb')} is missing: pass the folder of the "
+                                "series' notebooks with --source.")
     teacher = read_notebook(source_dir / f"{stem}.ipynb")
     setup = next((_source(c) for c in teacher["cells"] if c["cell_type"] == "code"), "")
+    teacher_ids = {c.get("id") for c in teacher["cells"]}
     exercises = exercises_of(stem)
-    items, flags = [], []
+    code = [c for c in submission["cells"] if c.get("cell_type") == "code"]
+    names = {id(c): f"<code cell {i + 1}>" for i, c in enumerate(code)}
+    items, flags, run = [], [], set()
     for exercise in exercises:
         teacher_cell = _find_cell(teacher, None, rf"^def {exercise.function}\(")
         cell = _find_cell(submission, teacher_cell.get("id") if teacher_cell else None, rf"^def {exercise.function}\(")
-        items.append(dict(function=exercise.function, checker=exercise.checker, source=None if cell is None else _source(cell)))
-        flags.append(shortcuts_used(exercise, items[-1]["source"] or ""))
+        items.append(dict(function=exercise.function, checker=exercise.checker, cell=None if cell is None else names[id(cell)]))
+        flags.append(shortcuts_used(exercise, _source(cell)) if cell is not None else ())
+        if cell is not None:
+            run.add(id(cell))
+    run.update(id(c) for c in code if c.get("id") not in teacher_ids)  # cells the student added: helpers
+    cells = [dict(name=names[id(c)], source=_source(c)) for c in code if id(c) in run]
     with tempfile.TemporaryDirectory() as tmp:
         job, out = Path(tmp) / "job.json", Path(tmp) / "out.json"
-        job.write_text(json.dumps(dict(setup=setup, items=items)), encoding="utf-8")
+        job.write_text(json.dumps(dict(setup=setup, items=items, cells=cells)), encoding="utf-8")
         timed_out = False
         try:
             subprocess.run([sys.executable, "-c", _WORKER, str(job), str(out)], cwd=tmp, timeout=timeout,
@@ -414,9 +495,18 @@ def grade_submission(path, source_dir=None, timeout: float = 120.0, partial: boo
             row = dict(status="timeout" if timed_out else "error", passed=0, total=0, report=f"Not graded: {why}.")
         fraction = row["passed"] / row["total"] if row["total"] else 0.0
         earned = exercise.points if row["status"] == "passed" else (exercise.points * fraction if partial else 0.0)
-        grades.append(Grade(path.name, stem, exercise.function, exercise.checker, row["status"], row["passed"], row["total"],
-                            round(earned, 2), exercise.points, row["report"], flagged))
+        grades.append(Grade(label or str(path), stem, exercise.function, exercise.checker, row["status"], row["passed"],
+                            row["total"], round(earned, 2), exercise.points, row["report"], flagged))
     return grades
+
+
+def _labels(paths) -> list[str]:
+    """Short distinct names for submissions: their paths relative to the folder they all share."""
+    resolved = [Path(p).resolve() for p in paths]
+    if len(resolved) == 1:
+        return [resolved[0].name]
+    common = Path(os.path.commonpath([str(p.parent) for p in resolved]))
+    return [str(p.relative_to(common)) for p in resolved]
 
 
 # ----- command line -------------------------------------------------------------------------------
@@ -445,6 +535,10 @@ def _series(paths) -> list[Path]:
     return found
 
 
+def _feedback_name(label: str) -> str:
+    return re.sub(r"[^\w.-]+", "__", str(Path(label).with_suffix(""))).strip("_") + ".txt"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ppo_core.homework", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -453,6 +547,7 @@ def main(argv=None) -> int:
     rel = commands.add_parser("release", help="write student copies (solutions replaced by stubs, outputs cleared)")
     rel.add_argument("notebooks", nargs="*", help="teacher notebooks (default: every numbered notebook in notebooks/)")
     rel.add_argument("--out", required=True, help="folder for the student copies (not the notebooks' own folder)")
+    rel.add_argument("--force", action="store_true", help="overwrite files in --out that differ from the new copies")
     grd = commands.add_parser("grade", help="grade submitted notebooks with the checkers in strict mode")
     grd.add_argument("submissions", nargs="+", help="the students' notebooks (.ipynb)")
     grd.add_argument("--source", default=None, help="folder of the teacher's notebooks (default: notebooks/)")
@@ -467,29 +562,38 @@ def main(argv=None) -> int:
         return 0
     if args.command == "release":
         try:
-            release(_series(args.notebooks), args.out)
-        except (ValueError, FileNotFoundError) as err:
-            parser.error(str(err))
+            release(_series(args.notebooks), args.out, force=args.force)
+        except (ValueError, FileNotFoundError, FileExistsError) as err:
+            rel.error(str(err))
         return 0
 
-    all_grades = []
-    for submission in args.submissions:
+    # check where the results go before spending time on grading
+    if args.csv and (Path(args.csv).is_dir() or not Path(args.csv).resolve().parent.is_dir()):
+        grd.error(f"--csv {args.csv}: give a file name in an existing folder.")
+    if args.feedback and Path(args.feedback).exists() and not Path(args.feedback).is_dir():
+        grd.error(f"--feedback {args.feedback} is a file; give a folder (it is created if missing).")
+    if args.timeout <= 0:
+        grd.error(f"--timeout must be > 0 seconds, got {args.timeout:g}.")
+    all_grades, not_graded = [], 0
+    for submission, label in zip(args.submissions, _labels(args.submissions)):
         try:
-            grades = grade_submission(submission, args.source, args.timeout, args.partial)
+            grades = grade_submission(submission, args.source, args.timeout, args.partial, label=label)
         except (ValueError, FileNotFoundError) as err:
             print(f"{submission}: not graded: {err}")
+            not_graded += 1
             continue
         all_grades += grades
         total, best = sum(g.points for g in grades), sum(g.max_points for g in grades)
-        print(f"{submission} ({grades[0].notebook}): {total:g}/{best} points")
+        print(f"{label} ({grades[0].notebook}): {total:g}/{best} points")
         for g in grades:
+            cases = f"{g.cases_passed}/{g.cases_total} cases" if g.cases_total else "-"
             calls = f"  calls {', '.join(g.flags)}: look at this one" if g.flags else ""
-            print(f"  {g.function:26s} {g.status:13s} {g.cases_passed}/{g.cases_total} cases  {g.points:g}/{g.max_points}{calls}")
+            print(f"  {g.function:26s} {g.status:13s} {cases:11s} {g.points:g}/{g.max_points}{calls}")
         if args.feedback:
             folder = Path(args.feedback)
             folder.mkdir(parents=True, exist_ok=True)
             text = "\n\n".join(f"== {g.function} ({g.status}, {g.points:g}/{g.max_points} points)\n{g.report}" for g in grades)
-            (folder / f"{Path(submission).stem}.txt").write_text(text + "\n", encoding="utf-8")
+            (folder / _feedback_name(label)).write_text(f"{label}\n\n{text}\n", encoding="utf-8")
     if args.csv:
         with open(args.csv, "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
@@ -497,8 +601,10 @@ def main(argv=None) -> int:
                              "points", "max_points", "calls"])
             for g in all_grades:
                 writer.writerow([g.submission, g.notebook, g.function, g.checker, g.status, g.cases_passed, g.cases_total,
-                                 g.points, g.max_points, " ".join(g.flags)])
-    return 0
+                                 f"{g.points:g}", g.max_points, " ".join(g.flags)])
+    if not_graded:
+        print(f"{not_graded} of {len(args.submissions)} submission(s) could not be graded (see above).")
+    return 1 if not_graded else 0
 
 
 if __name__ == "__main__":

@@ -144,6 +144,20 @@ def test_bad_markers_name_the_cell(text, message):
     assert "hw.ipynb, cell 0" in str(err.value)
 
 
+def test_release_refuses_to_overwrite_work_unless_forced(tmp_path, capsys):
+    out = tmp_path / "week1"
+    homework.release([NOTEBOOKS[0]], out)
+    homework.release([NOTEBOOKS[0]], out)  # the same copy again: fine
+    (out / NOTEBOOKS[0].name).write_text('{"nbformat": 4, "cells": []}', encoding="utf-8")  # e.g. a student's work
+    with pytest.raises(FileExistsError, match="pass --force"):
+        homework.release([NOTEBOOKS[0]], out)
+    homework.release([NOTEBOOKS[0]], out, force=True)
+    assert homework.CODE_STUB[1] in (out / NOTEBOOKS[0].name).read_text(encoding="utf-8")
+    with pytest.raises(SystemExit):
+        homework.main(["release", str(NOTEBOOKS[0]), "--out", str(out / NOTEBOOKS[0].name)])  # a file, not a folder
+    assert "is a file; give a folder" in capsys.readouterr().err
+
+
 def test_release_refuses_to_overwrite_the_teacher_copy(tmp_path):
     with pytest.raises(ValueError, match="would overwrite the teacher's"):
         homework.release([NOTEBOOKS[0]], NOTEBOOKS[0].parent)
@@ -200,7 +214,9 @@ def test_grading_the_series(student_dir, tmp_path):
     assert all(r["cases_passed"] == r["cases_total"] != "0" for r in filled_rows)
     assert all(r["calls"] == "" for r in rows), "the reference solutions take no shortcut"
     assert sum(float(r["points"]) for r in filled_rows) == sum(e.points for e in homework.EXERCISES)
-    report = (feedback / f"alice_{NOTEBOOKS[0].stem}.txt").read_text(encoding="utf-8")
+    reports = sorted(feedback.glob("*.txt"))
+    assert len(reports) == len(submissions)
+    report = next(r for r in reports if r.name.endswith(f"alice_{NOTEBOOKS[0].stem}.txt")).read_text(encoding="utf-8")
     assert "✓" in report and "passed" in report
 
 
@@ -249,3 +265,73 @@ def test_list_prints_the_catalogue(capsys):
     out = capsys.readouterr().out
     assert all(e.function in out for e in homework.EXERCISES)
     assert f"| {sum(e.points for e in homework.EXERCISES)} |" in out
+
+
+STUB = "# YOUR CODE HERE\n    raise NotImplementedError()"
+HELPER_CELL = '''def alive(terminated, like):
+    """1.0 where the episode goes on (this docstring mentions gae(...), which is not a call)"""
+    return (~terminated).to(like.dtype)
+
+alive(no_end, rewards)  # a call on notebook variables: the grader skips it
+'''
+GAE_USING_TD = '''deltas = my_td_residuals(rewards, values, next_values, terminated, gamma)
+    out, running = torch.zeros_like(rewards), torch.zeros_like(rewards[0])
+    for t in reversed(range(rewards.shape[0])):
+        running = deltas[t] + gamma * gae_lambda * alive(terminated | truncated, rewards)[t] * running
+        out[t] = running
+    return out'''
+
+
+def test_grading_runs_definitions_of_student_cells_in_order(tmp_path):
+    """Helpers in a cell of the student's own, one exercise calling another, and a test print in the exercise cell."""
+    student = homework.make_student_copy(homework.read_notebook(NOTEBOOKS[0]))
+    td_cell, gae_cell = [c for c in code_cells(student) if homework.CODE_STUB[1] in source(c)]
+    td_cell["source"] = source(td_cell).replace(STUB, "return rewards + gamma * alive(terminated, rewards) * next_values - values")
+    td_cell["source"] += "\nprint(my_td_residuals(rewards, values, next_values, no_end, 0.9))  # a quick test on notebook variables\n"
+    helper = {"cell_type": "code", "id": "student-helper", "metadata": {}, "outputs": [], "execution_count": None,
+              "source": HELPER_CELL}
+    student["cells"].insert(student["cells"].index(td_cell), helper)
+    gae_cell["source"] = source(gae_cell).replace(STUB, GAE_USING_TD)
+    homework.write_notebook(student, tmp_path / "erin.ipynb")
+    td, gae = homework.grade_submission(tmp_path / "erin.ipynb", ROOT / "notebooks")
+    assert (td.status, gae.status) == ("passed", "passed"), (td.report, gae.report)
+    assert td.flags == gae.flags == ()
+
+    gae_cell["source"] = "from ppo_core import gae as generalized\n\ndef my_gae(*args):\n    return generalized(*args)\n"
+    homework.write_notebook(student, tmp_path / "frank.ipynb")
+    assert homework.grade_submission(tmp_path / "frank.ipynb", ROOT / "notebooks")[1].flags == ("gae",)
+
+
+def test_grade_command_names_submissions_apart_and_checks_its_outputs(tmp_path, capsys):
+    blank = homework.make_student_copy(homework.read_notebook(NOTEBOOKS[2]))
+    for name in ("alice", "bob"):
+        homework.write_notebook(blank, tmp_path / name / NOTEBOOKS[2].name)
+    (tmp_path / "notes.txt").write_text("not a notebook", encoding="utf-8")
+    files = [str(tmp_path / n / NOTEBOOKS[2].name) for n in ("alice", "bob")]
+    feedback, table = tmp_path / "feedback", tmp_path / "grades.csv"
+    code = homework.main(["grade", *files, str(tmp_path / "notes.txt"), "--csv", str(table), "--feedback", str(feedback)])
+    assert code == 1, "a submission that could not be graded makes the exit code 1"
+    out = capsys.readouterr().out
+    assert "notes.txt: not graded" in out and "1 of 3 submission(s) could not be graded" in out
+    assert {r["submission"] for r in csv.DictReader(table.open(encoding="utf-8"))} == {
+        f"alice/{NOTEBOOKS[2].name}", f"bob/{NOTEBOOKS[2].name}"}
+    assert sorted(p.name for p in feedback.iterdir()) == [f"alice__{NOTEBOOKS[2].stem}.txt", f"bob__{NOTEBOOKS[2].stem}.txt"]
+    for bad in (["--csv", str(tmp_path)], ["--csv", str(tmp_path / "missing" / "g.csv")], ["--feedback", str(tmp_path / "notes.txt")]):
+        with pytest.raises(SystemExit):
+            homework.main(["grade", files[0], *bad])
+        assert "error: --" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_cell_shows_an_answer_before_its_exercise(path):
+    """Cells that print the library's version (inspect.getsource) or repeat a solution line come after the exercise."""
+    notebook = homework.read_notebook(path)
+    cells = notebook["cells"]
+    for exercise in homework.exercises_of(path):
+        at = next(i for i, c in enumerate(cells) if re.search(rf"^def {exercise.function}\(", source(c), re.M))
+        for i, cell in enumerate(cells[:at]):
+            shown = re.findall(r"getsource\((\w+)\)", source(cell))
+            assert not set(shown) & set(exercise.shortcuts), f"cell {i} prints the answer to {exercise.function} (cell {at})"
+    found, public = homework._solution_and_public_lines(notebook)
+    for line in set(found) & set(public):
+        assert min(public[line]) > max(found[line]), f"{line!r} is shown in cell {min(public[line])}, before its exercise"
