@@ -762,10 +762,6 @@ def check_adapt_kl_coef(fn: Callable, strict: bool = False) -> bool:
 
 # ----- 05_ppo_cartpole -------------------------------------------------------------------------
 
-def _normalize_reference(advantages):
-    return normalize_advantages(advantages)
-
-
 def _normalize_cases():
     gen = torch.Generator().manual_seed(5)
     return [
@@ -792,7 +788,7 @@ _NORMALIZE_MISTAKES = [
 
 
 def _normalize_advantages_exercise() -> _Exercise:
-    return _Exercise("normalize_advantages (per-minibatch advantage normalization)", _normalize_reference,
+    return _Exercise("normalize_advantages (per-minibatch advantage normalization)", normalize_advantages,
                      _normalize_cases(), _NORMALIZE_MISTAKES, atol=1e-5)
 
 
@@ -870,11 +866,6 @@ def check_ppo_loss(fn: Callable, strict: bool = False) -> bool:
     return _run(_ppo_loss_exercise(), fn, strict)
 
 
-def _value_loss_reference(values, returns, old_values, clip_eps):
-    """The clipped value loss of openai/baselines, per sample: max((V - R)^2, (V_old + clip(V - V_old, -eps, eps) - R)^2)."""
-    return value_loss(values, returns, old_values, clip_eps)
-
-
 def _value_loss_cases():
     gen = torch.Generator().manual_seed(8)
     vec = lambda *xs: torch.tensor(xs, dtype=torch.float64)  # noqa: E731
@@ -927,7 +918,7 @@ _VALUE_LOSS_MISTAKES = [
 
 
 def _value_loss_exercise() -> _Exercise:
-    return _Exercise("value_loss (the clipped value loss, Huang et al. 2022, detail 9)", _value_loss_reference, _value_loss_cases(),
+    return _Exercise("value_loss (the clipped value loss, Huang et al. 2022, detail 9)", value_loss, _value_loss_cases(),
                      _VALUE_LOSS_MISTAKES)
 
 

@@ -56,14 +56,6 @@ class Exercise:
     points: int
     shortcuts: tuple = ()  # calls that hand the work to a ready-made implementation; the grader flags them
 
-    @property
-    def solution_id(self) -> str:
-        return self.function
-
-    @property
-    def check_id(self) -> str:
-        return self.checker
-
 
 EXERCISES = (
     Exercise("01_advantage", "my_td_residuals", "check_td_residuals",
@@ -121,9 +113,9 @@ def exercises_of(notebook: str) -> list[Exercise]:
 def nbgrader_metadata(exercise: Exercise, kind: str) -> dict:
     """The nbgrader (schema 3) cell metadata of an exercise's solution cell (``kind="solution"``) or checker cell."""
     if kind == "solution":
-        return dict(grade=False, grade_id=exercise.solution_id, locked=False, schema_version=3, solution=True, task=False)
+        return dict(grade=False, grade_id=exercise.function, locked=False, schema_version=3, solution=True, task=False)
     if kind == "check":
-        return dict(grade=True, grade_id=exercise.check_id, locked=True, points=exercise.points, schema_version=3,
+        return dict(grade=True, grade_id=exercise.checker, locked=True, points=exercise.points, schema_version=3,
                     solution=False, task=False)
     raise ValueError(f"kind must be 'solution' or 'check', got {kind!r}")
 
