@@ -97,3 +97,11 @@ def positive_int(name: str, x) -> int:
     if x <= 0:
         raise ValueError(f"`{name}` must be a positive int, got {x}.")
     return int(x)
+
+
+def non_negative_int(name: str, x) -> int:
+    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
+        raise TypeError(f"`{name}` must be an int, got {type(x).__name__}.")
+    if x < 0:
+        raise ValueError(f"`{name}` must be an int >= 0, got {x}.")
+    return int(x)

@@ -20,9 +20,13 @@ import torch
 from torch import nn
 from torch.distributions import Categorical, Independent, Normal
 
+from . import _validate as check
+from .envs import check_spaces
+from .normalization import RunningMeanStd
+
 
 def mlp(in_size: int, hidden_sizes: tuple, out_size: int, out_gain: float) -> nn.Sequential:
-    """A tanh MLP with orthogonal weights and zero biases."""
+    """A tanh MLP with orthogonal weights (gain sqrt(2), ``out_gain`` on the last layer) and zero biases."""
     layers, size = [], in_size
     for hidden in hidden_sizes:
         layers += [_orthogonal(nn.Linear(size, hidden), math.sqrt(2)), nn.Tanh()]
@@ -37,68 +41,75 @@ def _orthogonal(layer: nn.Linear, gain: float) -> nn.Linear:
     return layer
 
 
-class RunningMeanStd(nn.Module):
-    """Running mean and variance of a stream of vectors (Chan et al.'s parallel update).
-
-    The statistics are buffers, so they are saved with the agent's ``state_dict``.
-    """
-
-    def __init__(self, shape: tuple, clip: float = 10.0):
-        super().__init__()
-        self.register_buffer("mean", torch.zeros(shape, dtype=torch.float64))
-        self.register_buffer("var", torch.ones(shape, dtype=torch.float64))
-        self.register_buffer("count", torch.tensor(1e-4, dtype=torch.float64))
-        self.clip = clip
-
-    @torch.no_grad()
-    def update(self, batch: torch.Tensor) -> None:
-        """Fold a batch ``[B, *shape]`` into the statistics."""
-        batch = batch.reshape(-1, *self.mean.shape).double()
-        batch_mean, batch_var, batch_count = batch.mean(0), batch.var(0, unbiased=False), batch.shape[0]
-        delta, total = batch_mean - self.mean, self.count + batch_count
-        self.mean += delta * batch_count / total
-        self.var.copy_((self.var * self.count + batch_var * batch_count + delta**2 * self.count * batch_count / total) / total)
-        self.count.copy_(total)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        normalized = (x - self.mean.to(x.dtype)) / torch.sqrt(self.var.to(x.dtype) + 1e-8)
-        return normalized.clamp(-self.clip, self.clip)
-
-
 class ActorCritic(nn.Module):
     """A policy pi(a|s) and a value function V(s) with no shared parameters.
 
     Args:
-        observation_space: a 1-D ``gym.spaces.Box``.
-        action_space: ``gym.spaces.Discrete`` (categorical policy) or a 1-D ``gym.spaces.Box``
-            (diagonal Gaussian with a state-independent log-std).
+        observation_space: a flat ``gym.spaces.Box`` of size obs_size.
+        action_space: ``gym.spaces.Discrete`` (categorical policy over the n actions) or a 1-D
+            ``gym.spaces.Box`` (diagonal Gaussian with a state-independent log-std).
         hidden_sizes: widths of the hidden tanh layers, e.g. (64, 64).
         init_log_std: initial log standard deviation of a Gaussian policy.
-        norm_obs: normalize observations by running statistics (updated by the trainer).
+        norm_obs: normalize observations by running statistics (``obs_rms``; the
+            :class:`~ppo_core.RolloutCollector` updates them between rollouts).
+
+    Shapes: observations ``[B, obs_size]``; actions ``[B]`` (indices 0..n-1) or ``[B, D]``;
+    log-probabilities, entropies and values ``[B]``.
+
+    Notebooks: 05_ppo_cartpole, 06_ppo_continuous.
     """
 
     def __init__(self, observation_space: gym.Space, action_space: gym.Space, hidden_sizes: tuple = (64, 64),
                  init_log_std: float = 0.0, norm_obs: bool = False):
         super().__init__()
         check_spaces(observation_space, action_space)
-        obs_size = int(np.prod(observation_space.shape))
+        hidden_sizes = tuple(hidden_sizes)
+        if not hidden_sizes or not all(isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in hidden_sizes):
+            raise ValueError(f"`hidden_sizes` must be a non-empty tuple of positive ints, e.g. (64, 64), got {hidden_sizes!r}.")
+        init_log_std = check.real("init_log_std", init_log_std)
+        self.observation_space, self.action_space = observation_space, action_space
+        self.obs_size = int(np.prod(observation_space.shape))
         self.discrete = isinstance(action_space, gym.spaces.Discrete)
         self.action_size = int(action_space.n) if self.discrete else int(action_space.shape[0])
-        self.actor = mlp(obs_size, hidden_sizes, self.action_size, out_gain=0.01)
-        self.critic = mlp(obs_size, hidden_sizes, 1, out_gain=1.0)
+        self.actor = mlp(self.obs_size, hidden_sizes, self.action_size, out_gain=0.01)
+        self.critic = mlp(self.obs_size, hidden_sizes, 1, out_gain=1.0)
         if not self.discrete:
-            self.log_std = nn.Parameter(torch.full((self.action_size,), float(init_log_std)))
+            self.log_std = nn.Parameter(torch.full((self.action_size,), init_log_std))
         self.obs_rms = RunningMeanStd(observation_space.shape) if norm_obs else None
+
+    def check_compatible(self, observation_space: gym.Space, action_space: gym.Space, what: str = "envs") -> None:
+        """Raise a clear error if the agent was built for other spaces than these."""
+        same_obs = observation_space.shape == self.observation_space.shape
+        if self.discrete:
+            same_actions = isinstance(action_space, gym.spaces.Discrete) and int(action_space.n) == self.action_size
+        else:
+            same_actions = isinstance(action_space, gym.spaces.Box) and action_space.shape == self.action_space.shape
+        if not (same_obs and same_actions):
+            raise ValueError(f"The agent was built for observations {self.observation_space} and actions {self.action_space}, "
+                             f"but `{what}` has observations {observation_space} and actions {action_space}. "
+                             "Build the agent from the same environment (ActorCritic(env.single_observation_space, "
+                             "env.single_action_space, ...)).")
 
     def _prepare(self, obs: torch.Tensor) -> torch.Tensor:
         return obs if self.obs_rms is None else self.obs_rms(obs)
 
-    def distribution(self, obs: torch.Tensor):
-        """pi(.|s) for a batch of observations ``[B, obs_size]``."""
+    def policy_params(self, obs: torch.Tensor) -> torch.Tensor:
+        """The parameters of pi(.|s), ``[B, P]``: the logits ``[B, n]``, or the mean and log-std ``[B, 2D]``."""
         out = self.actor(self._prepare(obs))
         if self.discrete:
-            return Categorical(logits=out, validate_args=False)
-        return Independent(Normal(out, self.log_std.exp().expand_as(out), validate_args=False), 1, validate_args=False)
+            return out
+        return torch.cat([out, self.log_std.expand_as(out)], dim=-1)
+
+    def distribution_from_params(self, params: torch.Tensor):
+        """pi(.|s) from :meth:`policy_params` output ``[B, P]``, e.g. the old policy stored in a rollout."""
+        if self.discrete:
+            return Categorical(logits=params, validate_args=False)
+        mean, log_std = params.chunk(2, dim=-1)
+        return Independent(Normal(mean, log_std.exp(), validate_args=False), 1, validate_args=False)
+
+    def distribution(self, obs: torch.Tensor):
+        """pi(.|s) for a batch of observations ``[B, obs_size]``: a Categorical or a diagonal Gaussian."""
+        return self.distribution_from_params(self.policy_params(obs))
 
     def value(self, obs: torch.Tensor) -> torch.Tensor:
         """V(s), shape ``[B]``."""
@@ -106,10 +117,21 @@ class ActorCritic(nn.Module):
 
     @torch.no_grad()
     def act(self, obs: torch.Tensor, deterministic: bool = False):
-        """Sample (or take the mode of) an action: returns ``(actions, log_probs, values)``."""
-        dist = self.distribution(obs)
+        """Sample (or take the mode of) an action: returns ``(actions, log_probs, values)``.
+
+        Args:
+            obs: ``[B, obs_size]`` float observations.
+            deterministic: take the most probable action (argmax) or the Gaussian's mean.
+
+        Raises:
+            FloatingPointError: the policy's output is NaN or inf (training diverged).
+        """
+        self._check_obs(obs)
+        params = self.policy_params(obs)
+        check_finite_policy(params)
+        dist = self.distribution_from_params(params)
         if deterministic:
-            actions = dist.probs.argmax(-1) if self.discrete else dist.mean
+            actions = params.argmax(-1) if self.discrete else dist.mean
         else:
             actions = dist.sample()
         return actions, dist.log_prob(actions), self.value(obs)
@@ -119,16 +141,19 @@ class ActorCritic(nn.Module):
         dist = self.distribution(obs)
         return dist.log_prob(actions), dist.entropy(), self.value(obs)
 
+    def _check_obs(self, obs) -> None:
+        check.tensor("obs", obs, ndim=2)
+        dtype = self.critic[0].weight.dtype
+        if obs.dtype != dtype:
+            raise TypeError(f"`obs` has dtype {obs.dtype} but the agent's weights are {dtype}: convert with "
+                            f"torch.as_tensor(obs, dtype={dtype}).")
+        if obs.shape[1] != self.obs_size:
+            raise ValueError(f"`obs` must be [B, {self.obs_size}] for this agent, got shape {tuple(obs.shape)}. "
+                             "Add a batch dimension with obs[None] for a single observation.")
 
-def check_spaces(observation_space: gym.Space, action_space: gym.Space) -> None:
-    """Raise a clear error for spaces the agent does not support."""
-    if not isinstance(observation_space, gym.spaces.Box) or len(observation_space.shape) != 1:
-        raise ValueError(f"Only flat Box observation spaces are supported, got {observation_space}. "
-                         "Wrap the environment with gymnasium.wrappers.FlattenObservation first.")
-    if isinstance(action_space, gym.spaces.Discrete):
-        return
-    if isinstance(action_space, gym.spaces.Box) and len(action_space.shape) == 1:
-        return
-    raise ValueError(f"Unsupported action space {action_space}: ppo_core supports Discrete (categorical policy) "
-                     "and 1-D Box (Gaussian policy) action spaces. MultiDiscrete, MultiBinary, Tuple and Dict "
-                     "spaces need a different policy head.")
+
+def check_finite_policy(params: torch.Tensor) -> None:
+    """Raise ``FloatingPointError`` if the policy's output ``[B, P]`` holds NaN or inf (a diverged policy)."""
+    if not torch.isfinite(params).all():
+        raise FloatingPointError("The policy's output is NaN or inf: training diverged. Lower the learning rate, "
+                                 "keep max_grad_norm on, or check the observations and rewards for NaN or huge values.")

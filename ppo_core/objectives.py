@@ -91,7 +91,7 @@ def kl_penalty_surrogate(ratio: torch.Tensor, advantages: torch.Tensor, kl: torc
     return ratio * advantages - kl_coef * kl
 
 
-def adapt_kl_coef(kl_coef: float, kl: float, target_kl: float) -> float:
+def adapt_kl_coef(kl_coef: float, kl: float, kl_target: float) -> float:
     """The paper's adaptive-beta rule, applied after each policy update (PPO paper Sec. 4).
 
     d < d_targ / 1.5  ->  beta / 2      (the policy moved too little: penalize less)
@@ -101,7 +101,7 @@ def adapt_kl_coef(kl_coef: float, kl: float, target_kl: float) -> float:
     Args:
         kl_coef: the current beta > 0.
         kl: the measured mean KL[pi_old || pi_new] of the update just finished, >= 0.
-        target_kl: d_targ > 0, e.g. 0.01.
+        kl_target: d_targ > 0, e.g. 0.01.
 
     Returns:
         the beta for the next update, a float.
@@ -110,10 +110,10 @@ def adapt_kl_coef(kl_coef: float, kl: float, target_kl: float) -> float:
     """
     kl_coef = check.real("kl_coef", kl_coef, low=0.0, low_open=True)
     kl = check.real("kl", kl, low=0.0)
-    target_kl = check.real("target_kl", target_kl, low=0.0, low_open=True)
-    if kl < target_kl / 1.5:
+    kl_target = check.real("kl_target", kl_target, low=0.0, low_open=True)
+    if kl < kl_target / 1.5:
         return kl_coef / 2.0
-    if kl > target_kl * 1.5:
+    if kl > kl_target * 1.5:
         return kl_coef * 2.0
     return kl_coef
 

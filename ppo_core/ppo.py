@@ -1,191 +1,123 @@
-"""Rollouts from gymnasium vector environments and the PPO update.
+"""The PPO update, read like the PPO paper's Algorithm 1.
 
-The update reads like the PPO paper's Algorithm 1: compute advantages and value targets once,
-then K epochs of shuffled minibatches of the chosen surrogate, then diagnostics.
+Compute advantages and value targets once, with the critic that collected the data; then K
+epochs of shuffled minibatches of the chosen surrogate; then the diagnostics and, for the
+adaptive KL penalty, the beta of the next update.
 
-Notebooks: 05_ppo_cartpole, 06_ppo_continuous.
+Notebooks: 05_ppo_cartpole, 07_table1.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass
 
-import gymnasium as gym
-import numpy as np
 import torch
-from gymnasium.vector import AutoresetMode
+from torch.distributions import kl_divergence
 
 from .advantages import gae
-from .agent import ActorCritic, RunningMeanStd, check_spaces
+from .agent import ActorCritic
 from .config import PPOConfig
-from .diagnostics import approx_kl, clip_fraction, explained_variance
-from .objectives import (
-    adapt_kl_coef,
-    clipped_surrogate,
-    importance_ratio,
-    kl_penalty_surrogate,
-    normalize_advantages,
-    value_loss,
-)
-
-
-def make_vec_env(env_id: str, num_envs: int, **env_kwargs) -> gym.vector.VectorEnv:
-    """A synchronous vector env with same-step autoreset.
-
-    With ``SAME_STEP`` the step that ends an episode returns the first observation of the next
-    one and puts the real final observation in ``info["final_obs"]``, so no transition crosses an
-    episode boundary and a truncated step can bootstrap from V(final observation). (The default,
-    ``NEXT_STEP``, instead returns a fake transition after every episode end.)
-    """
-    try:
-        gym.spec(env_id)
-    except gym.error.Error as err:
-        raise ValueError(f"Unknown environment id {env_id!r} ({err}). Use a registered gymnasium id such as "
-                         "'CartPole-v1' or 'Pendulum-v1' (see gymnasium.pprint_registry()).") from None
-    envs = gym.make_vec(env_id, num_envs=num_envs, vectorization_mode="sync",
-                        vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP}, **env_kwargs)
-    try:
-        check_spaces(envs.single_observation_space, envs.single_action_space)
-    except ValueError:
-        envs.close()
-        raise
-    return envs
+from .diagnostics import approx_kl, explained_variance
+from .objectives import adapt_kl_coef, clipped_surrogate, importance_ratio, kl_penalty_surrogate, normalize_advantages, value_loss
+from .rollout import Rollout
+from . import _validate as check
 
 
 @dataclass
-class Rollout:
-    """T steps of N environments; every field is ``[T, N, ...]`` (time first)."""
+class UpdateStats:
+    """What one :func:`ppo_update` measured.
 
-    observations: torch.Tensor  # [T, N, obs_size]
-    actions: torch.Tensor       # [T, N] (discrete) or [T, N, act_size], unclipped
-    log_probs: torch.Tensor     # [T, N] log pi_old(a_t|s_t), stored when sampled
-    values: torch.Tensor        # [T, N] V(s_t)
-    rewards: torch.Tensor       # [T, N] (scaled, if reward scaling is on)
-    next_values: torch.Tensor   # [T, N] V of the real next state (final observation at an episode end)
-    terminated: torch.Tensor    # [T, N] bool
-    truncated: torch.Tensor     # [T, N] bool
-
-    def flat(self, **extra) -> dict:
-        """The per-step fields and ``extra`` [T, N] tensors reshaped to one batch dimension [T * N, ...]."""
-        out = {f.name: getattr(self, f.name) for f in fields(self)}
-        out.update(extra)
-        return {k: v.reshape(-1, *v.shape[2:]) for k, v in out.items()}
-
-
-class RolloutCollector:
-    """Steps a vector env with an agent and records :class:`Rollout` s.
-
-    Keeps the current observations between rollouts, the running episode returns (of the raw
-    rewards) and, if ``scale_rewards``, the running std of the discounted return that rewards are
-    divided by (Huang et al. 2022, continuous detail 8).
+    Notebooks: 05_ppo_cartpole, 07_table1.
     """
 
-    def __init__(self, envs: gym.vector.VectorEnv, seed: int, gamma: float, scale_rewards: bool = False):
-        self.envs, self.gamma = envs, gamma
-        obs, _ = envs.reset(seed=seed)
-        envs.action_space.seed(seed)
-        self.obs = torch.as_tensor(obs, dtype=torch.float32)
-        self.episode_returns = np.zeros(envs.num_envs)
-        self.episode_lengths = np.zeros(envs.num_envs, dtype=np.int64)
-        self.return_rms = RunningMeanStd(()) if scale_rewards else None
-        self.discounted_returns = np.zeros(envs.num_envs)
-        box = envs.single_action_space
-        self.action_low = None if isinstance(box, gym.spaces.Discrete) else torch.as_tensor(box.low)
-        self.action_high = None if isinstance(box, gym.spaces.Discrete) else torch.as_tensor(box.high)
+    policy_loss: float          # mean over minibatches of -surrogate
+    value_loss: float           # mean over minibatches of the (unweighted) value loss
+    entropy: float              # mean entropy of pi_theta over the minibatches
+    kl: float                   # exact mean KL[pi_old || pi_new] over the batch, after the update
+    kl_max: float               # its largest per-state value
+    approx_kl: float            # the k3 estimate of the same KL, after the update
+    clip_fraction: float        # fraction of samples with |r - 1| > clip_eps, averaged over minibatches
+    explained_variance: float   # of the value targets by the critic that collected the data
+    ratio_min: float            # smallest and largest ratio seen in any minibatch
+    ratio_max: float
+    first_minibatch_ratio_max_deviation: float  # max |r - 1| on the first minibatch: 0 unless a bug
+    epochs: int                 # epochs run (fewer than num_epochs after a KL early stop)
+    kl_coef: float              # beta for the next update (changed only by kl_adaptive)
+    clip_eps: float             # the epsilon used
+    ratios_by_epoch: list | None = None  # with record_ratios: one [T * N] tensor of ratios per epoch
 
-    @torch.no_grad()
-    def collect(self, agent: ActorCritic, num_steps: int):
-        """Run ``num_steps`` steps; return the rollout and the finished episodes' (return, length) pairs."""
-        num_envs = self.envs.num_envs
-        obs_buf = torch.zeros((num_steps, num_envs, *self.obs.shape[1:]))
-        action_buf, log_prob_buf, value_buf = [], torch.zeros(num_steps, num_envs), torch.zeros(num_steps, num_envs)
-        reward_buf, next_value_buf = torch.zeros(num_steps, num_envs), torch.zeros(num_steps, num_envs)
-        terminated_buf = torch.zeros(num_steps, num_envs, dtype=torch.bool)
-        truncated_buf = torch.zeros(num_steps, num_envs, dtype=torch.bool)
-        finished = []
-        for t in range(num_steps):
-            obs_buf[t] = self.obs
-            actions, log_prob_buf[t], value_buf[t] = agent.act(self.obs)
-            action_buf.append(actions)
-            env_actions = actions if self.action_low is None else torch.clamp(actions, self.action_low, self.action_high)
-            next_obs, rewards, terminated, truncated, infos = self.envs.step(env_actions.numpy())
-            ended = terminated | truncated
-            reward_buf[t] = torch.as_tensor(self._scale(rewards, ended), dtype=torch.float32)
-            terminated_buf[t], truncated_buf[t] = torch.as_tensor(terminated), torch.as_tensor(truncated)
-            self.obs = torch.as_tensor(next_obs, dtype=torch.float32)
-            if ended.any():
-                # V(s_{t+1}) of the real final observation, needed where the episode was truncated
-                real_next = self.obs.clone()
-                index = np.flatnonzero(ended)
-                real_next[index] = torch.as_tensor(np.stack(infos["final_obs"][index]), dtype=torch.float32)
-                next_value_buf[t] = agent.value(real_next) if truncated.any() else 0.0
-            finished += self._finish_episodes(rewards, ended)
-            if t > 0:
-                # within an episode V(s_{t}) is also next_values[t - 1]: reuse it instead of recomputing
-                keep = ~(terminated_buf[t - 1] | truncated_buf[t - 1])
-                next_value_buf[t - 1] = torch.where(keep, value_buf[t], next_value_buf[t - 1])
-        last_ended = terminated_buf[-1] | truncated_buf[-1]
-        next_value_buf[-1] = torch.where(last_ended, next_value_buf[-1], agent.value(self.obs))
-        actions = torch.stack(action_buf)
-        return Rollout(obs_buf, actions, log_prob_buf, value_buf, reward_buf, next_value_buf,
-                       terminated_buf, truncated_buf), finished
-
-    def _finish_episodes(self, rewards, ended) -> list:
-        self.episode_returns += rewards
-        self.episode_lengths += 1
-        done = [(float(self.episode_returns[i]), int(self.episode_lengths[i])) for i in np.flatnonzero(ended)]
-        self.episode_returns[ended] = 0.0
-        self.episode_lengths[ended] = 0
-        return done
-
-    def _scale(self, rewards: np.ndarray, ended: np.ndarray) -> np.ndarray:
-        if self.return_rms is None:
-            return rewards
-        self.discounted_returns = self.discounted_returns * self.gamma + rewards
-        self.return_rms.update(torch.as_tensor(self.discounted_returns))
-        self.discounted_returns[ended] = 0.0
-        return rewards / np.sqrt(self.return_rms.var.item() + 1e-8)
+    def as_dict(self) -> dict:
+        """The fields as a dict (``ratios_by_epoch`` only when recorded)."""
+        out = asdict(self)
+        if self.ratios_by_epoch is None:
+            del out["ratios_by_epoch"]
+        return out
 
 
 def ppo_update(agent: ActorCritic, optimizer: torch.optim.Optimizer, rollout: Rollout, config: PPOConfig,
-               clip_eps: float, kl_coef: float, generator: torch.Generator | None = None,
-               record_ratios: bool = False) -> dict:
+               clip_eps: float | None = None, kl_coef: float | None = None, generator: torch.Generator | None = None,
+               record_ratios: bool = False) -> UpdateStats:
     """One PPO update on a rollout (PPO paper, Algorithm 1, the "optimize surrogate" line).
 
-    Returns a dict of diagnostics, including ``kl_coef``: the beta for the next update (changed
-    only by the adaptive-KL objective), and with ``record_ratios`` the ratios of every sample,
-    one ``[N * T]`` tensor per epoch, under ``ratios_by_epoch``.
+    Args:
+        agent: the actor-critic that collected ``rollout``; updated in place.
+        optimizer: an optimizer over ``agent.parameters()``.
+        rollout: a :class:`Rollout` of ``config.num_steps`` x ``config.num_envs`` steps.
+        config: the hyperparameters (objective, epochs, minibatches, coefficients, ...).
+        clip_eps: the epsilon of this update (default ``config.clip_eps``; the trainer anneals it).
+        kl_coef: the beta of this update (default ``config.kl_coef``; kl_adaptive carries it over).
+        generator: the random generator of the minibatch shuffles.
+        record_ratios: keep every sample's ratio of every epoch in ``ratios_by_epoch``.
+
+    Returns:
+        an :class:`UpdateStats`.
+
+    Raises:
+        FloatingPointError: the loss became NaN or inf (names the epoch and minibatch).
+
+    Notebook: 05_ppo_cartpole.
     """
+    _check_update_inputs(agent, optimizer, rollout, config)
+    clip_eps = check.real("clip_eps", config.clip_eps if clip_eps is None else clip_eps, low=0.0, low_open=True)
+    kl_coef = check.real("kl_coef", config.kl_coef if kl_coef is None else kl_coef, low=0.0)
+    exact_kl = config.objective in ("kl_fixed", "kl_adaptive") and config.kl_estimator == "exact"
+
     # 1. Advantages and value targets, once, with the critic that collected the data
     advantages = gae(rollout.rewards, rollout.values, rollout.next_values, rollout.terminated, rollout.truncated,
                      config.gamma, config.gae_lambda)
     batch = rollout.flat(advantages=advantages, returns=advantages + rollout.values)
     batch_size, params = batch["rewards"].shape[0], [p for p in agent.parameters() if p.requires_grad]
-    stats = dict(policy_loss=[], value_loss=[], entropy=[], approx_kl=[], clip_fraction=[])
-    ratio_min, ratio_max, first_ratio, epochs_done, ratios_by_epoch = np.inf, -np.inf, None, 0, []
+    sums = torch.zeros(5, dtype=torch.float64)  # policy loss, value loss, entropy, clip fraction, minibatches
+    ratio_min, ratio_max, first_deviation, ratios_by_epoch = torch.tensor(float("inf")), torch.tensor(0.0), None, []
 
     # 2. K epochs of shuffled minibatches
+    epoch = 0
     for epoch in range(config.num_epochs):
         order = torch.randperm(batch_size, generator=generator)
         if record_ratios:
             ratios_by_epoch.append(torch.empty(batch_size))
-        for start in range(0, batch_size, config.minibatch_size):
+        for number, start in enumerate(range(0, batch_size, config.minibatch_size)):
             index = order[start:start + config.minibatch_size]
-            log_probs, entropy, values = agent.evaluate_actions(batch["observations"][index], batch["actions"][index])
+            dist = agent.distribution(batch["observations"][index])
+            log_probs, entropy = dist.log_prob(batch["actions"][index]), dist.entropy()
+            values = agent.value(batch["observations"][index])
             old_log_probs = batch["log_probs"][index]
             ratio = importance_ratio(log_probs, old_log_probs)
-            adv = batch["advantages"][index]
-            if config.norm_adv:
-                adv = normalize_advantages(adv)
-            kl = approx_kl(log_probs, old_log_probs)  # per-sample k3, an unbiased estimate of KL[old || new]
+            adv = normalize_advantages(batch["advantages"][index]) if config.norm_adv else batch["advantages"][index]
             if config.objective == "clip":
                 surrogate = clipped_surrogate(ratio, adv, clip_eps)
             elif config.objective == "none":
                 surrogate = ratio * adv
             else:
+                kl = (kl_divergence(agent.distribution_from_params(batch["policy_params"][index]), dist) if exact_kl
+                      else approx_kl(log_probs, old_log_probs))
                 surrogate = kl_penalty_surrogate(ratio, adv, kl, kl_coef)
-            v_loss = value_loss(values, batch["returns"][index])
+            old_values = batch["values"][index] if config.clip_value_loss else None
+            v_loss = value_loss(values, batch["returns"][index], old_values, clip_eps if config.clip_value_loss else None)
             loss = -surrogate.mean() + config.vf_coef * v_loss.mean() - config.ent_coef * entropy.mean()
+            if not torch.isfinite(loss):
+                raise FloatingPointError(f"ppo_update: the loss is {loss.item()} at epoch {epoch + 1}, minibatch {number + 1}. "
+                                         "Training diverged: lower learning_rate, keep max_grad_norm on, or check the rewards.")
 
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -194,31 +126,54 @@ def ppo_update(agent: ActorCritic, optimizer: torch.optim.Optimizer, rollout: Ro
             optimizer.step()
 
             with torch.no_grad():
-                if first_ratio is None:
-                    first_ratio = ratio.detach().clone()
+                ratio = ratio.detach()
+                if first_deviation is None:
+                    first_deviation = (ratio - 1).abs().max().item()
                 if record_ratios:
-                    ratios_by_epoch[-1][index] = ratio.detach()
-                ratio_min, ratio_max = min(ratio_min, ratio.min().item()), max(ratio_max, ratio.max().item())
-                for key, value in (("policy_loss", -surrogate.mean()), ("value_loss", v_loss.mean()),
-                                   ("entropy", entropy.mean()), ("approx_kl", kl.mean())):
-                    stats[key].append(value.item())
-                stats["clip_fraction"].append(clip_fraction(ratio, clip_eps))
-        epochs_done = epoch + 1
-        if config.early_stop_kl is not None and stats["approx_kl"][-1] > 1.5 * config.early_stop_kl:
+                    ratios_by_epoch[-1][index] = ratio
+                ratio_min, ratio_max = torch.minimum(ratio_min, ratio.min()), torch.maximum(ratio_max, ratio.max())
+                sums += torch.stack([-surrogate.mean(), v_loss.mean(), entropy.mean(),
+                                     ((ratio - 1).abs() > clip_eps).double().mean(), torch.tensor(1.0)]).double()
+                minibatch_kl = approx_kl(log_probs, old_log_probs).mean() if config.early_stop_kl is not None else None
+        if minibatch_kl is not None and minibatch_kl > 1.5 * config.early_stop_kl:
             break
 
-    # 3. Diagnostics, and the adaptive beta for the next update
+    # 3. Diagnostics after the update, and the adaptive beta for the next update
     with torch.no_grad():
-        new_log_probs, _, _ = agent.evaluate_actions(batch["observations"], batch["actions"])
-        final_kl = approx_kl(new_log_probs, batch["log_probs"]).mean().item()
+        new_dist = agent.distribution(batch["observations"])
+        k3 = approx_kl(new_dist.log_prob(batch["actions"]), batch["log_probs"]).mean().item()
+        per_state_kl = (kl_divergence(agent.distribution_from_params(batch["policy_params"]), new_dist)
+                        if "policy_params" in batch else torch.tensor([float("nan")]))  # a hand-built rollout may lack them
+    mean_kl = per_state_kl.mean().item()
     if config.objective == "kl_adaptive":
-        kl_coef = adapt_kl_coef(kl_coef, max(final_kl, 0.0), config.kl_target)
-    return dict(
-        policy_loss=float(np.mean(stats["policy_loss"])), value_loss=float(np.mean(stats["value_loss"])),
-        entropy=float(np.mean(stats["entropy"])), approx_kl=final_kl,
-        clip_fraction=float(np.mean(stats["clip_fraction"])),
-        explained_variance=explained_variance(batch["values"], batch["returns"]),
-        ratio_min=ratio_min, ratio_max=ratio_max, first_minibatch_ratio_max_deviation=(first_ratio - 1).abs().max().item(),
-        epochs=epochs_done, kl_coef=kl_coef, clip_eps=clip_eps,
-        **({"ratios_by_epoch": ratios_by_epoch} if record_ratios else {}),
-    )
+        kl_coef = adapt_kl_coef(kl_coef, max(mean_kl if config.kl_estimator == "exact" else k3, 0.0), config.kl_target)
+    policy_loss, v_loss, entropy, clipped, count = (sums / sums[4]).tolist()
+    return UpdateStats(policy_loss=policy_loss, value_loss=v_loss, entropy=entropy, kl=mean_kl, kl_max=per_state_kl.max().item(),
+                       approx_kl=k3, clip_fraction=clipped, explained_variance=explained_variance(batch["values"], batch["returns"]),
+                       ratio_min=ratio_min.item(), ratio_max=ratio_max.item(), first_minibatch_ratio_max_deviation=first_deviation,
+                       epochs=epoch + 1, kl_coef=kl_coef, clip_eps=clip_eps, ratios_by_epoch=ratios_by_epoch if record_ratios else None)
+
+
+def _check_update_inputs(agent, optimizer, rollout, config) -> None:
+    if not isinstance(agent, ActorCritic):
+        raise TypeError(f"`agent` must be a ppo_core.ActorCritic, got {type(agent).__name__}.")
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"`optimizer` must be a torch.optim.Optimizer over agent.parameters(), got {type(optimizer).__name__}.")
+    if not isinstance(config, PPOConfig):
+        raise TypeError(f"`config` must be a PPOConfig, got {type(config).__name__}.")
+    if not isinstance(rollout, Rollout):
+        raise TypeError(f"`rollout` must be a ppo_core.Rollout (from RolloutCollector.collect), got {type(rollout).__name__}.")
+    rollout.check()
+    if (rollout.num_steps, rollout.num_envs) != (config.num_steps, config.num_envs):
+        raise ValueError(f"`rollout` has {rollout.num_steps} steps x {rollout.num_envs} envs but the config asks for "
+                         f"num_steps={config.num_steps} x num_envs={config.num_envs}: the minibatches would not cover it as "
+                         "configured. Collect with num_steps=config.num_steps from config.num_envs envs, or change the config.")
+    if rollout.policy_params is None and config.objective in ("kl_fixed", "kl_adaptive") and config.kl_estimator == "exact":
+        raise ValueError("The exact KL penalty needs the old policy's parameters (`rollout.policy_params`), which this rollout "
+                         "lacks. Collect it with RolloutCollector, or use kl_estimator='k3'.")
+    if rollout.observations.shape[-1] != agent.obs_size:
+        raise ValueError(f"`rollout.observations` has {rollout.observations.shape[-1]} features but the agent expects "
+                         f"{agent.obs_size}: the rollout comes from another environment.")
+    owned = {id(p) for p in agent.parameters()}
+    if not all(id(p) in owned for group in optimizer.param_groups for p in group["params"]):
+        raise ValueError("`optimizer` holds parameters that are not the agent's: build it with torch.optim.Adam(agent.parameters(), ...).")

@@ -5,7 +5,10 @@ Notebooks: 05_ppo_cartpole, 06_ppo_continuous.
 
 from __future__ import annotations
 
+import pickle
 import time
+import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,9 +16,12 @@ import gymnasium as gym
 import numpy as np
 import torch
 
+from . import _validate as check
 from .agent import ActorCritic
 from .config import PPOConfig
-from .ppo import RolloutCollector, make_vec_env, ppo_update
+from .envs import check_vec_env, make_vec_env, to_env_actions
+from .ppo import ppo_update
+from .rollout import RolloutCollector
 
 EVAL_SEED = 10_000  # evaluation episode i is reset with seed EVAL_SEED + i
 
@@ -24,12 +30,14 @@ EVAL_SEED = 10_000  # evaluation episode i is reset with seed EVAL_SEED + i
 class History:
     """What :func:`train` measured.
 
-    ``updates`` has one dict per update: ``env_steps``, ``train_seconds`` (wall clock of training
-    only), ``steps_per_second``, ``learning_rate``, the diagnostics of :func:`ppo_core.ppo.ppo_update`,
-    ``episode_returns`` and ``episode_lengths`` of the episodes that ended during that rollout and,
-    for a Gaussian policy, ``log_std`` (one value per action dimension).
-    ``evals`` has one dict per evaluation: ``env_steps``, ``train_seconds``, ``eval_mean_return``,
-    ``eval_std_return`` and ``eval_returns``.
+    ``updates`` has one dict per update: ``update``, ``env_steps``, ``train_seconds`` (wall clock
+    of training only), ``steps_per_second``, ``learning_rate``, the fields of
+    :class:`ppo_core.ppo.UpdateStats`, ``episode_returns`` and ``episode_lengths`` of the episodes
+    that ended during that rollout and, for a Gaussian policy, ``log_std`` (one value per action
+    dimension). ``evals`` has one dict per evaluation: ``env_steps``, ``train_seconds``,
+    ``eval_mean_return``, ``eval_std_return`` and ``eval_returns``.
+
+    Notebook: 05_ppo_cartpole.
     """
 
     config: PPOConfig
@@ -37,29 +45,56 @@ class History:
     evals: list = field(default_factory=list)
 
     def column(self, key: str, evals: bool = False) -> np.ndarray:
-        """One diagnostic as an array over updates (or over evaluations)."""
+        """One quantity as an array over updates (or over evaluations with ``evals=True``)."""
         rows = self.evals if evals else self.updates
+        if rows and key not in rows[0]:
+            raise KeyError(f"History has no column {key!r}; the columns are: {', '.join(rows[0])}.")
         return np.array([row[key] for row in rows])
+
+    def episode_returns(self) -> np.ndarray:
+        """The returns of every training episode, in the order they ended."""
+        return np.array([r for row in self.updates for r in row["episode_returns"]])
 
 
 @torch.no_grad()
-def evaluate(agent: ActorCritic, envs: gym.vector.VectorEnv) -> np.ndarray:
-    """Returns of one deterministic episode per sub-env (argmax / mean action), env i seeded EVAL_SEED + i."""
+def evaluate(agent: ActorCritic, envs: gym.vector.VectorEnv, max_steps: int = 10_000) -> np.ndarray:
+    """Returns of one deterministic episode per sub-env (argmax or mean action), env i reset with seed 10000 + i.
+
+    Args:
+        agent: the actor-critic to evaluate (only its actor runs).
+        envs: a vector env in SAME_STEP mode with the agent's spaces; one episode per sub-env.
+        max_steps: stop after this many steps; unfinished episodes then count with their partial
+            return, and a warning says so (give the env a TimeLimit).
+
+    Returns:
+        ``[num_envs]`` float64 episode returns.
+
+    Notebook: 05_ppo_cartpole.
+    """
+    if not isinstance(agent, ActorCritic):
+        raise TypeError(f"`agent` must be a ppo_core.ActorCritic, got {type(agent).__name__}.")
+    check_vec_env(envs)
+    agent.check_compatible(envs.single_observation_space, envs.single_action_space, "envs")
+    max_steps = check.positive_int("max_steps", max_steps)
     obs, _ = envs.reset(seed=[EVAL_SEED + i for i in range(envs.num_envs)])
     returns, done = np.zeros(envs.num_envs), np.zeros(envs.num_envs, dtype=bool)
-    space = envs.single_action_space
-    while not done.all():
+    for _ in range(max_steps):
         actions, _, _ = agent.act(torch.as_tensor(obs, dtype=torch.float32), deterministic=True)
-        actions = actions.numpy()
-        if isinstance(space, gym.spaces.Box):
-            actions = np.clip(actions, space.low, space.high)
-        obs, rewards, terminated, truncated, _ = envs.step(actions)
+        obs, rewards, terminated, truncated, _ = envs.step(to_env_actions(actions, envs.single_action_space))
         returns += np.where(done, 0.0, rewards)
         done |= terminated | truncated
+        if done.all():
+            return returns
+    warnings.warn(f"evaluate: {int((~done).sum())} of {envs.num_envs} episodes did not end within max_steps={max_steps}; "
+                  "their returns are partial. Wrap the env in gymnasium.wrappers.TimeLimit or raise max_steps.", stacklevel=2)
     return returns
 
 
 def make_agent(config: PPOConfig, envs: gym.vector.VectorEnv) -> ActorCritic:
+    """The :class:`ActorCritic` that ``config`` describes, for the spaces of ``envs``.
+
+    Notebook: 05_ppo_cartpole.
+    """
     return ActorCritic(envs.single_observation_space, envs.single_action_space, config.hidden_sizes,
                        config.init_log_std, config.norm_obs)
 
@@ -72,10 +107,17 @@ def train(config: PPOConfig, progress: bool = True, callback=None):
         progress: show a progress bar (tqdm.auto: a widget in notebooks, text in terminals).
         callback: optional ``callback(agent, row)`` called after every update with its history row.
 
+    Returns:
+        ``(agent, history)``: the trained :class:`ActorCritic` and a :class:`History`.
+
     The same config (seed included) gives the same numbers on the same machine.
+
+    Notebook: 05_ppo_cartpole.
     """
     if not isinstance(config, PPOConfig):
-        raise TypeError(f"`config` must be a PPOConfig, got {type(config).__name__}. Build one with PPOConfig(...).")
+        raise TypeError(f"`config` must be a PPOConfig, got {type(config).__name__}. Build one with PPOConfig.for_env(env_id).")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"`callback` must be a function callback(agent, row) or None, got {type(callback).__name__}.")
     torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
     envs = make_vec_env(config.env_id, config.num_envs)
@@ -102,17 +144,18 @@ def train(config: PPOConfig, progress: bool = True, callback=None):
             clip_eps = config.clip_eps * (remaining if config.anneal_clip else 1.0)
             for group in optimizer.param_groups:
                 group["lr"] = learning_rate
-            rollout, finished = collector.collect(agent, config.num_steps)
-            stats = ppo_update(agent, optimizer, rollout, config, clip_eps, kl_coef, generator)
-            kl_coef = stats["kl_coef"]
-            if agent.obs_rms is not None:  # fixed during a rollout and its update, so the first ratio is exactly 1
-                agent.obs_rms.update(rollout.observations)
+            try:
+                rollout, finished = collector.collect(agent, config.num_steps)
+                stats = ppo_update(agent, optimizer, rollout, config, clip_eps, kl_coef, generator)
+            except FloatingPointError as err:
+                raise FloatingPointError(f"train, update {update + 1} of {config.num_updates} ({env_steps} env steps): {err}") from None
+            kl_coef = stats.kl_coef
             elapsed = time.perf_counter() - start
             train_seconds += elapsed
             env_steps += config.batch_size
             row = dict(update=update + 1, env_steps=env_steps, train_seconds=train_seconds,
                        steps_per_second=config.batch_size / elapsed, learning_rate=learning_rate,
-                       episode_returns=[r for r, _ in finished], episode_lengths=[n for _, n in finished], **stats)
+                       episode_returns=[r for r, _ in finished], episode_lengths=[n for _, n in finished], **stats.as_dict())
             if not agent.discrete:
                 row["log_std"] = agent.log_std.detach().tolist()  # the Gaussian policy's exploration, per action dim
             history.updates.append(row)
@@ -141,6 +184,8 @@ def _record_eval(history, agent, eval_envs, env_steps, train_seconds):
 
 
 def _progress_bar(config, progress):
+    if not isinstance(progress, bool):
+        raise TypeError(f"`progress` must be True or False, got {progress!r}.")
     if not progress:
         return None
     from tqdm.auto import tqdm
@@ -148,21 +193,47 @@ def _progress_bar(config, progress):
     return tqdm(total=config.num_updates * config.batch_size, desc=f"PPO on {config.env_id}", unit="step", leave=False)
 
 
+CHECKPOINT_FORMAT = 1
+
+
 def save_checkpoint(path, agent: ActorCritic, config: PPOConfig) -> None:
-    """Save the agent's weights (and observation statistics) with its config."""
-    torch.save({"format": 1, "config": config.to_dict(), "state_dict": agent.state_dict()}, Path(path))
+    """Save the agent's weights (and observation statistics) with its config to ``path``.
+
+    Notebook: 05_ppo_cartpole.
+    """
+    if not isinstance(agent, ActorCritic):
+        raise TypeError(f"`agent` must be a ppo_core.ActorCritic, got {type(agent).__name__}.")
+    if not isinstance(config, PPOConfig):
+        raise TypeError(f"`config` must be the PPOConfig the agent was trained with, got {type(config).__name__}.")
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"Cannot save the checkpoint to {path}: the folder {path.parent} does not exist.")
+    torch.save({"format": CHECKPOINT_FORMAT, "config": config.to_dict(), "state_dict": agent.state_dict()}, path)
 
 
 def load_checkpoint(path):
-    """Load ``(agent, config)`` saved by :func:`save_checkpoint` (``weights_only=True``: no code is unpickled)."""
-    data = torch.load(Path(path), weights_only=True)
-    if not isinstance(data, dict) or data.get("format") != 1:
-        raise ValueError(f"{path} is not a ppo_core checkpoint (save one with ppo_core.save_checkpoint).")
+    """Load ``(agent, config)`` saved by :func:`save_checkpoint` (``weights_only=True``: no code is unpickled).
+
+    Notebook: 05_ppo_cartpole.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No checkpoint at {path}. Save one with ppo_core.save_checkpoint(path, agent, config).")
+    not_ours = f"{path} is not a ppo_core checkpoint (save one with ppo_core.save_checkpoint(path, agent, config))"
+    try:
+        data = torch.load(path, weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, zipfile.BadZipFile, UnicodeDecodeError) as err:
+        raise ValueError(f"{not_ours}: torch.load could not read it ({type(err).__name__}).") from None
+    if not isinstance(data, dict) or data.get("format") != CHECKPOINT_FORMAT or not {"config", "state_dict"} <= set(data):
+        raise ValueError(f"{not_ours}.")
     config = PPOConfig.from_dict(data["config"])
     env = gym.make(config.env_id)
     try:
         agent = ActorCritic(env.observation_space, env.action_space, config.hidden_sizes, config.init_log_std, config.norm_obs)
     finally:
         env.close()
-    agent.load_state_dict(data["state_dict"])
+    try:
+        agent.load_state_dict(data["state_dict"])
+    except RuntimeError as err:
+        raise ValueError(f"{path}: the saved weights do not fit the agent its config describes ({err}).") from None
     return agent, config

@@ -5,31 +5,33 @@ import torch
 
 import ppo_core
 from ppo_core import checks
+from ppo_core.exercises import CATALOGUE, find_exercise
+from ppo_core.exercises._data import hand_rollout
 
-CHECKERS = [getattr(checks, name) for name in checks._EXERCISES]
-CATALOGUE = [(checker, description, wrong) for checker in CHECKERS
-             for description, wrong in checks._EXERCISES[checker.__name__]().mistakes]
+CHECKERS = [getattr(checks, e.checker) for e in CATALOGUE]
+MISTAKES = [(checker, description, wrong) for checker in CHECKERS
+            for description, wrong in find_exercise(checker.__name__).mistakes]
 
 
 def test_every_public_checker_is_registered():
     public = sorted(name for name in dir(checks) if name.startswith("check_"))
-    assert public == sorted(checks._EXERCISES)
+    assert public == sorted(e.checker for e in CATALOGUE)
 
 
 @pytest.mark.parametrize("checker", CHECKERS, ids=lambda c: c.__name__)
 def test_accepts_the_reference(checker, capsys):
-    assert checker(checks._EXERCISES[checker.__name__]().reference) is True
+    assert checker(find_exercise(checker.__name__).reference) is True
     assert "✗" not in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("checker", CHECKERS, ids=lambda c: c.__name__)
 def test_catalogue_has_at_least_five_distinct_mistakes(checker):
-    mistakes = checks._EXERCISES[checker.__name__]().mistakes
+    mistakes = find_exercise(checker.__name__).mistakes
     assert len(mistakes) >= 5
     assert len({description for description, _ in mistakes}) == len(mistakes)
 
 
-@pytest.mark.parametrize("checker, description, wrong", CATALOGUE, ids=[f"{c.__name__}:{d[:40]}" for c, d, _ in CATALOGUE])
+@pytest.mark.parametrize("checker, description, wrong", MISTAKES, ids=[f"{c.__name__}:{d[:40]}" for c, d, _ in MISTAKES])
 def test_rejects_the_mistake_and_names_it(checker, description, wrong, capsys):
     assert checker(wrong) is False
     out = capsys.readouterr().out
@@ -39,15 +41,15 @@ def test_rejects_the_mistake_and_names_it(checker, description, wrong, capsys):
 
 @pytest.mark.parametrize("checker", CHECKERS, ids=lambda c: c.__name__)
 def test_run_checker_counts_cases(checker, capsys):
-    exercise = checks._EXERCISES[checker.__name__]()
+    exercise = find_exercise(checker.__name__)
     good = checks.run_checker(checker, exercise.reference)
-    assert good.passed and good.num_passed == len(exercise.cases) and good.failed_cases == []
+    assert good.passed and good.num_passed == len(exercise.cases()) and good.failed_cases == []
     bad = checks.run_checker(checker.__name__, exercise.mistakes[0][1])
     assert not bad.passed and bad.failed_cases and "✗" in bad.report
 
 
 def test_gae_checker_names_truncation_as_termination(capsys):
-    checks.check_gae(checks._gae_truncation_as_termination)
+    checks.check_gae(find_exercise("check_gae").mistakes[0][1])
     assert "treat truncation as termination" in capsys.readouterr().out
 
 
@@ -102,7 +104,7 @@ def test_broken_functions_get_readable_messages(capsys):
         (checks.check_clipped_surrogate, nan, "NaN"),
         (checks.check_td_residuals, mutates, "changed its input `values` in place"),
         (checks.check_gae, bad_signature, "raised TypeError"),
-        (checks.check_adapt_kl_coef, lambda kl_coef, kl, target_kl: "2.0", "returned str"),
+        (checks.check_adapt_kl_coef, lambda kl_coef, kl, kl_target: "2.0", "returned str"),
     ]
     for checker, fn, message in expectations:
         assert checker(fn) is False
@@ -111,7 +113,7 @@ def test_broken_functions_get_readable_messages(capsys):
 
 def test_rejects_a_non_function():
     with pytest.raises(TypeError, match="Pass your function itself"):
-        checks.check_gae(ppo_core.gae(**{k: v for k, v in checks._hand_rollout().items()}, gamma=0.9, gae_lambda=0.5))
+        checks.check_gae(ppo_core.gae(**{k: v for k, v in hand_rollout().items()}, gamma=0.9, gae_lambda=0.5))
 
 
 def test_gradient_cases_catch_a_detached_output(capsys):
@@ -140,8 +142,8 @@ def test_independently_written_wrong_answers_are_rejected(capsys):
     def clip_with_where(ratio, advantages, clip_eps):  # clips on both sides whatever the sign of A
         return torch.where((ratio - 1).abs() > clip_eps, torch.clamp(ratio, 1 - clip_eps, 1 + clip_eps), ratio) * advantages
 
-    def adapt_ratio_rule(kl_coef, kl, target_kl):
-        return kl_coef * kl / target_kl  # a proportional rule, not the paper's
+    def adapt_ratio_rule(kl_coef, kl, kl_target):
+        return kl_coef * kl / kl_target  # a proportional rule, not the paper's
 
     def entropy_from_samples(log_std, batch_size):  # a Monte Carlo estimate, not the closed form
         normal = torch.distributions.Normal(torch.zeros_like(log_std), log_std.exp())

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from ppo_core import checks, homework
+from ppo_core.exercises import CATALOGUE
+from ppo_core.homework import cli, notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -19,7 +21,7 @@ def code_cells(notebook):
 
 
 def source(cell):
-    return homework._source(cell)
+    return homework.source(cell)
 
 
 @pytest.fixture(scope="module")
@@ -61,13 +63,13 @@ def test_catalogue_matches_the_notebook_and_its_nbgrader_metadata(path):
 
 
 def test_every_checker_has_an_exercise_and_every_exercise_a_checker():
-    assert sorted(e.checker for e in homework.EXERCISES) == sorted(checks._EXERCISES)
-    assert all(1 <= e.difficulty <= 3 and e.minutes > 0 and e.points > 0 for e in homework.EXERCISES)
+    assert sorted(e.checker for e in homework.CATALOGUE) == sorted(checks.__all__[3:])
+    assert all(1 <= e.difficulty <= 3 and e.minutes > 0 and e.points > 0 for e in homework.CATALOGUE)
 
 
 def test_the_guide_lists_the_catalogue():
     guide = (ROOT / "notebooks" / "README.md").read_text(encoding="utf-8")
-    assert homework.exercise_table() in guide, "regenerate the table with `python -m ppo_core.homework list`"
+    assert cli.exercise_table() in guide, "regenerate the table with `python -m ppo_core.homework list`"
 
 
 # ----- student copies -----------------------------------------------------------------------------
@@ -154,7 +156,7 @@ def test_release_refuses_to_overwrite_work_unless_forced(tmp_path, capsys):
     homework.release([NOTEBOOKS[0]], out, force=True)
     assert homework.CODE_STUB[1] in (out / NOTEBOOKS[0].name).read_text(encoding="utf-8")
     with pytest.raises(SystemExit):
-        homework.main(["release", str(NOTEBOOKS[0]), "--out", str(out / NOTEBOOKS[0].name)])  # a file, not a folder
+        cli.main(["release", str(NOTEBOOKS[0]), "--out", str(out / NOTEBOOKS[0].name)])  # a file, not a folder
     assert "is a file; give a folder" in capsys.readouterr().err
 
 
@@ -205,15 +207,15 @@ def test_grading_the_series(student_dir, tmp_path):
     blank = student_dir / NOTEBOOKS[0].name
     table, feedback = tmp_path / "grades.csv", tmp_path / "feedback"
     submissions = [str(blank)] + [str(p) for p in sorted(filled_dir.glob("*.ipynb"))]
-    assert homework.main(["grade", *submissions, "--csv", str(table), "--feedback", str(feedback)]) == 0
+    assert cli.main(["grade", *submissions, "--csv", str(table), "--feedback", str(feedback)]) == 0
     rows = list(csv.DictReader(table.open(encoding="utf-8")))
-    assert len(rows) == len(homework.exercises_of(NOTEBOOKS[0])) + len(homework.EXERCISES)
+    assert len(rows) == len(homework.exercises_of(NOTEBOOKS[0])) + len(homework.CATALOGUE)
     blank_rows, filled_rows = rows[:2], rows[2:]
     assert all(r["status"] == "not attempted" and float(r["points"]) == 0 for r in blank_rows)
     assert all(r["status"] == "passed" and float(r["points"]) == float(r["max_points"]) for r in filled_rows)
     assert all(r["cases_passed"] == r["cases_total"] != "0" for r in filled_rows)
     assert all(r["calls"] == "" for r in rows), "the reference solutions take no shortcut"
-    assert sum(float(r["points"]) for r in filled_rows) == sum(e.points for e in homework.EXERCISES)
+    assert sum(float(r["points"]) for r in filled_rows) == sum(e.points for e in homework.CATALOGUE)
     reports = sorted(feedback.glob("*.txt"))
     assert len(reports) == len(submissions)
     report = next(r for r in reports if r.name.endswith(f"alice_{NOTEBOOKS[0].stem}.txt")).read_text(encoding="utf-8")
@@ -261,10 +263,10 @@ def test_grading_wrong_broken_and_endless_answers(tmp_path):
 
 
 def test_list_prints_the_catalogue(capsys):
-    assert homework.main(["list"]) == 0
+    assert cli.main(["list"]) == 0
     out = capsys.readouterr().out
-    assert all(e.function in out for e in homework.EXERCISES)
-    assert f"| {sum(e.points for e in homework.EXERCISES)} |" in out
+    assert all(e.function in out for e in homework.CATALOGUE)
+    assert f"| {sum(e.points for e in homework.CATALOGUE)} |" in out
 
 
 STUB = "# YOUR CODE HERE\n    raise NotImplementedError()"
@@ -309,7 +311,7 @@ def test_grade_command_names_submissions_apart_and_checks_its_outputs(tmp_path, 
     (tmp_path / "notes.txt").write_text("not a notebook", encoding="utf-8")
     files = [str(tmp_path / n / NOTEBOOKS[2].name) for n in ("alice", "bob")]
     feedback, table = tmp_path / "feedback", tmp_path / "grades.csv"
-    code = homework.main(["grade", *files, str(tmp_path / "notes.txt"), "--csv", str(table), "--feedback", str(feedback)])
+    code = cli.main(["grade", *files, str(tmp_path / "notes.txt"), "--csv", str(table), "--feedback", str(feedback)])
     assert code == 1, "a submission that could not be graded makes the exit code 1"
     out = capsys.readouterr().out
     assert "notes.txt: not graded" in out and "1 of 3 submission(s) could not be graded" in out
@@ -318,7 +320,7 @@ def test_grade_command_names_submissions_apart_and_checks_its_outputs(tmp_path, 
     assert sorted(p.name for p in feedback.iterdir()) == [f"alice__{NOTEBOOKS[2].stem}.txt", f"bob__{NOTEBOOKS[2].stem}.txt"]
     for bad in (["--csv", str(tmp_path)], ["--csv", str(tmp_path / "missing" / "g.csv")], ["--feedback", str(tmp_path / "notes.txt")]):
         with pytest.raises(SystemExit):
-            homework.main(["grade", files[0], *bad])
+            cli.main(["grade", files[0], *bad])
         assert "error: --" in capsys.readouterr().err
 
 
@@ -332,6 +334,6 @@ def test_no_cell_shows_an_answer_before_its_exercise(path):
         for i, cell in enumerate(cells[:at]):
             shown = re.findall(r"getsource\((\w+)\)", source(cell))
             assert not set(shown) & set(exercise.shortcuts), f"cell {i} prints the answer to {exercise.function} (cell {at})"
-    found, public = homework._solution_and_public_lines(notebook)
+    found, public = notebooks._solution_and_public_lines(notebook)
     for line in set(found) & set(public):
         assert min(public[line]) > max(found[line]), f"{line!r} is shown in cell {min(public[line])}, before its exercise"

@@ -144,7 +144,7 @@ def test_rejects_negative_kl_coef_and_bad_targets():
         kl_penalty_surrogate(torch.ones(3), torch.ones(3), torch.ones(3), -1.0)
     with pytest.raises(ValueError, match="kl_coef"):
         adapt_kl_coef(0.0, 0.01, 0.01)
-    with pytest.raises(ValueError, match="target_kl"):
+    with pytest.raises(ValueError, match="kl_target"):
         adapt_kl_coef(1.0, 0.01, 0.0)
     with pytest.raises(ValueError, match="`kl`"):
         adapt_kl_coef(1.0, -0.01, 0.01)

@@ -1,0 +1,44 @@
+"""The series' exercises, one module per notebook, each exercise declared once.
+
+``CATALOGUE`` lists every :class:`Exercise` in notebook order; the homework tools (student
+copies, grading) and the checkers in :mod:`ppo_core.checks` all read it.
+
+Notebooks: 01_advantage to 06_ppo_continuous.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import advantage, clipped_surrogate, importance_sampling, policy_gradient, ppo_cartpole, ppo_continuous
+from ._engine import Case, CheckFailed, CheckResult, Exercise
+
+CATALOGUE: tuple = (advantage.EXERCISES + policy_gradient.EXERCISES + importance_sampling.EXERCISES
+                    + clipped_surrogate.EXERCISES + ppo_cartpole.EXERCISES + ppo_continuous.EXERCISES)
+
+
+def exercises_of(notebook) -> list:
+    """The exercises of one notebook (its file stem or path), in order."""
+    stem = Path(notebook).stem
+    return [e for e in CATALOGUE if e.notebook == stem]
+
+
+def find_exercise(name: str) -> Exercise:
+    """The exercise whose checker (``"check_gae"``) or function (``"my_gae"``) is ``name``."""
+    for exercise in CATALOGUE:
+        if name in (exercise.checker, exercise.function):
+            return exercise
+    raise ValueError(f"Unknown exercise {name!r}; the checkers are: {', '.join(e.checker for e in CATALOGUE)}.")
+
+
+def run_checker(checker, fn) -> CheckResult:
+    """Run a checker (the function, e.g. ``check_gae``, or its name) on ``fn``; return the :class:`CheckResult`.
+
+    For grading scripts: the result counts the cases passed, names the failed ones and keeps the
+    printed report. Raises NotImplementedError when ``fn`` is still the unfinished stub.
+    """
+    name = checker if isinstance(checker, str) else getattr(checker, "__name__", repr(checker))
+    return find_exercise(name).run(fn)
+
+
+__all__ = ["CATALOGUE", "Case", "CheckFailed", "CheckResult", "Exercise", "exercises_of", "find_exercise", "run_checker"]

@@ -1,0 +1,316 @@
+"""The checker engine: named cases, the report a student reads, the diagnosis of known mistakes.
+
+An :class:`Exercise` declares everything about one exercise in one place: the notebook, the
+function the student writes, the checker's name, the learning goal, difficulty, minutes and
+points, the reference implementation, the named cases and the catalogue of known mistakes.
+``exercise.check(fn)`` runs every case, prints one line per case with a check mark or a cross
+and, on failure, the inputs, the expected and the received values, and a hint naming the
+likely mistake. It returns True when every case passed; with ``strict=True`` it raises
+:class:`CheckFailed` instead of returning False, for autograders. A function that still raises
+``NotImplementedError`` (the stub of a student copy) makes the checker raise it too: the
+exercise is not done yet, which is different from a wrong answer.
+
+A student function that raises, returns the wrong type or shape, returns NaN or changes its
+inputs in place gets a readable message; the checker itself never crashes on it.
+"""
+
+from __future__ import annotations
+
+import copy
+import traceback
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import torch
+
+class CheckFailed(AssertionError):
+    """Raised by a checker in strict mode when a case fails."""
+
+
+@dataclass
+class Case:
+    """One named test case: keyword inputs for the function and a hint shown if it fails."""
+
+    name: str
+    inputs: dict
+    hint: str = ""
+    grad_wrt: tuple = ()  # names of inputs whose gradient must match the reference too
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise of the series, declared once.
+
+    Args:
+        notebook: the notebook's file stem, e.g. ``"01_advantage"``.
+        function: the function the student writes, e.g. ``"my_gae"``.
+        checker: the name of its checker in ``ppo_core.checks``, e.g. ``"check_gae"``.
+        title: what the checker's report calls the reference.
+        signature: the call the checker makes and what it expects back.
+        goal: the learning goal, one line.
+        difficulty: 1 = apply a formula, 2 = handle edge cases or gradients, 3 = design.
+        minutes: expected time for a student who has read the notebook up to the exercise.
+        points: what the exercise is worth when graded.
+        reference: the correct implementation the cases are compared with.
+        cases: a function returning the list of :class:`Case` s (built on demand).
+        mistakes: ``(description, function)`` pairs of known wrong answers, for the diagnosis.
+        returns: ``"tensor"`` or ``"float"``.
+        atol: the absolute tolerance of the comparison.
+        shortcuts: names of ready-made implementations whose use the grader flags.
+    """
+
+    notebook: str
+    function: str
+    checker: str
+    title: str
+    signature: str
+    goal: str
+    difficulty: int
+    minutes: int
+    points: int
+    reference: Callable
+    cases: Callable[[], list]
+    mistakes: tuple = ()
+    returns: str = "tensor"
+    atol: float = 1e-6
+    shortcuts: tuple = ()
+
+    def run(self, fn) -> "CheckResult":
+        """Run every case on ``fn``, print the report, and return the :class:`CheckResult`."""
+        return _evaluate(self, fn)
+
+    def check(self, fn, strict: bool = False) -> bool:
+        """True if ``fn`` passes every case; with ``strict=True`` a failure raises :class:`CheckFailed`."""
+        result = _evaluate(self, fn)
+        if strict and not result.passed:
+            raise CheckFailed(f"{self.title}: failed cases: {', '.join(result.failed_cases)}")
+        return result.passed
+
+    def make_checker(self) -> Callable:
+        """The notebook's checker function, ``check_x(fn, strict=False) -> bool``."""
+        def checker(fn: Callable, strict: bool = False) -> bool:
+            return self.check(fn, strict)
+
+        checker.__name__ = checker.__qualname__ = self.checker
+        checker.__doc__ = (f"Check ``{self.signature}`` against {self.title}.\n\n"
+                           f"Prints one line per case; returns True if all pass (``strict=True``: raise CheckFailed instead).\n\n"
+                           f"Notebook: {self.notebook}.")
+        checker.exercise = self
+        return checker
+
+
+def _fmt(x) -> str:
+    if isinstance(x, torch.Tensor):
+        x = x.detach()
+        if x.ndim == 0:
+            return f"{x.item():.6g}"
+        array = (x.int() if x.dtype == torch.bool else x).numpy()
+        return np.array2string(array, precision=4, suppress_small=True).replace("\n", "\n        ")
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    return repr(x)
+
+
+def _clone_inputs(inputs: dict, grad_wrt=()) -> dict:
+    out = {}
+    for key, value in inputs.items():
+        if isinstance(value, torch.Tensor):
+            value = value.detach().clone()
+            if key in grad_wrt:
+                value.requires_grad_(True)
+            out[key] = value
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _call(fn, inputs):
+    """Call fn(**inputs); return (output, error message or None)."""
+    try:
+        return fn(**inputs), None
+    except NotImplementedError:
+        return None, "not implemented yet: replace `raise NotImplementedError()` with your code."
+    except Exception as err:  # a student's function may raise anything; report it, never crash
+        frame = traceback.extract_tb(err.__traceback__)[-1]
+        return None, f"your function raised {type(err).__name__}: {err} (line {frame.lineno}: `{frame.line}`)"
+
+
+def _as_result(output, returns):
+    """Return (tensor, problem): the output as a float64 tensor, or why it cannot be compared."""
+    if returns == "float":
+        if isinstance(output, torch.Tensor) and output.numel() == 1:
+            output = output.item()
+        if isinstance(output, bool) or not isinstance(output, (int, float)):
+            return None, f"returned {type(output).__name__}; expected a number (a Python float)."
+        return torch.tensor(float(output), dtype=torch.float64), None
+    if not isinstance(output, torch.Tensor):
+        return None, f"returned {type(output).__name__}; expected a torch.Tensor."
+    if not output.is_floating_point():
+        return None, f"returned a tensor of dtype {output.dtype}; expected floating point."
+    return output, None
+
+
+def _compare(received: torch.Tensor, expected: torch.Tensor, atol: float) -> str | None:
+    if received.shape != expected.shape:
+        got, want = tuple(received.shape), tuple(expected.shape)
+        if got[:len(want)] == want and len(got) == len(want) + 1:
+            advice = f"Your output has an extra last dimension of size {got[-1]}: a sum (or other reduction) over it is missing."
+        elif len(got) < len(want):
+            advice = "You reduced away a dimension the result must keep: return one value per sample, do not .sum()/.mean() over the batch."
+        else:
+            advice = "Check for broadcasting between a [B, 1] and a [B] tensor, or an index that added or dropped a dimension."
+        return f"returned shape {got}; expected {want}. {advice}"
+    if not torch.isfinite(received.detach()).all() and torch.isfinite(expected).all():
+        return "returned NaN or inf where the expected values are finite."
+    if not torch.allclose(received.detach().double(), expected.double(), atol=atol, rtol=1e-5):
+        return "wrong values."
+    return None
+
+
+@dataclass
+class CheckResult:
+    """What a checker found: one ``(case name, problem or None)`` pair per case, and the printed report."""
+
+    exercise: str
+    cases: list
+    report: str = ""
+
+    @property
+    def num_passed(self) -> int:
+        return sum(problem is None for _, problem in self.cases)
+
+    @property
+    def passed(self) -> bool:
+        return self.num_passed == len(self.cases)
+
+    @property
+    def failed_cases(self) -> list:
+        return [name for name, problem in self.cases if problem is not None]
+
+
+def _evaluate(exercise: Exercise, fn) -> CheckResult:
+    """Run every case, print one line per case, and return the result.
+
+    Raises NotImplementedError (with a message naming the function) when the student's
+    function still raises it: the exercise is not done, which is not a wrong answer.
+    """
+    if not callable(fn):
+        raise TypeError(f"Pass your function itself to the checker, e.g. check(my_function); got {type(fn).__name__}.")
+    name = getattr(fn, "__name__", "your function")
+    lines = [f"Checking {name} against {exercise.title}:"]
+    print(lines[0])
+
+    def say(text):
+        lines.append(text)
+        print(text)
+
+    results = []
+    for case in exercise.cases():
+        problem, details = _run_case(exercise, fn, case)
+        if problem is not None and problem.startswith("not implemented yet"):
+            say(f"  ✗ {problem}")
+            raise NotImplementedError(f"{name} is not implemented yet: replace `raise NotImplementedError()` in its cell "
+                                      "with your code, run that cell, then run this one again.")
+        say(f"  {'✓' if problem is None else '✗'} {case.name}" + ("" if problem is None else f": {problem}"))
+        if problem is not None:
+            say(details)
+        results.append((case.name, problem))
+    result = CheckResult(exercise.title, results)
+    say(f"{result.num_passed}/{len(results)} cases passed." + ("" if result.passed else " Fix the first ✗ above first."))
+    result.report = "\n".join(lines)
+    return result
+
+
+def _run_case(exercise: Exercise, fn, case: Case):
+    inputs = _clone_inputs(case.inputs, case.grad_wrt)
+    before = _clone_inputs(inputs)
+    shown = "\n".join(f"      {k} = {_fmt(v)}" for k, v in case.inputs.items())
+    expected_inputs = _clone_inputs(case.inputs, case.grad_wrt)
+    expected_out = exercise.reference(**expected_inputs)
+    expected, _ = _as_result(expected_out, exercise.returns)
+
+    output, error = _call(fn, inputs)
+    if error is not None:
+        return error, f"    inputs:\n{shown}"
+    for key, value in before.items():
+        if isinstance(value, torch.Tensor) and not torch.equal(inputs[key].detach(), value):
+            return (f"your function changed its input `{key}` in place (e.g. `{key} += ...` or `{key}[i] = ...`); "
+                    "compute into a new tensor instead."), f"    inputs:\n{shown}"
+    received, problem = _as_result(output, exercise.returns)
+    if problem is None:
+        problem = _compare(received, expected.detach(), exercise.atol)
+    details = f"    inputs:\n{shown}\n    expected: {_fmt(expected)}\n    received: {_fmt(received) if received is not None else _fmt(output)}"
+    grad_problem = False
+    if problem is None and case.grad_wrt:
+        problem, grad_details = _compare_grads(case, inputs, received, expected_inputs, expected, exercise.atol)
+        details += grad_details
+        grad_problem = problem is not None
+    if problem is None:
+        return None, ""
+    hint = _diagnose(exercise, case, received, inputs if grad_problem else None)
+    if hint:
+        details += f"\n    hint: {hint}"
+    return problem, details
+
+
+def _compare_grads(case, inputs, received, expected_inputs, expected, atol):
+    if not received.requires_grad:
+        return ("no gradient flows through your output: avoid .item(), .detach(), numpy and Python floats "
+                "on the path from the inputs to the result.", "")
+    weights = torch.linspace(0.5, 1.5, received.numel(), dtype=torch.float64).reshape(received.shape)
+    (received.double() * weights).sum().backward()
+    (expected.double() * weights).sum().backward()
+    for key in case.grad_wrt:
+        got, want = inputs[key].grad, expected_inputs[key].grad
+        if want is None:
+            want = torch.zeros_like(inputs[key])
+        if got is None:
+            got = torch.zeros_like(want)
+        if not torch.allclose(got.double(), want.double(), atol=atol, rtol=1e-5):
+            return (f"the values are right but the gradient with respect to `{key}` is wrong.",
+                    f"\n    expected d(sum w*output)/d{key}: {_fmt(want)}\n    received d(sum w*output)/d{key}: {_fmt(got)}")
+    return None, ""
+
+
+def _diagnose(exercise: Exercise, case: Case, received, graded_inputs=None) -> str:
+    """The case's hint, preceded by the name of a known mistake that reproduces the output.
+
+    When the values were right and a gradient was wrong (``graded_inputs`` holds the inputs
+    with the student's gradients), the mistakes are compared by their gradients instead.
+    """
+    hints = []
+    if received is not None:
+        for description, mistake in exercise.mistakes:
+            try:
+                mistake_inputs = _clone_inputs(case.inputs, case.grad_wrt if graded_inputs else ())
+                wrong, _ = _as_result(mistake(**mistake_inputs), exercise.returns)
+                if wrong is None or wrong.shape != received.shape:
+                    continue
+                if graded_inputs is None:
+                    same = torch.allclose(received.detach().double(), wrong.detach().double(), atol=exercise.atol, rtol=1e-5,
+                                          equal_nan=True)
+                else:
+                    same = _same_grads(wrong, mistake_inputs, graded_inputs, case.grad_wrt, exercise.atol)
+            except Exception:
+                continue
+            if same:
+                hints.append(f"your output matches what you get when you {description}.")
+                break
+    if case.hint:
+        hints.append(case.hint)
+    return " ".join(hints)
+
+
+def _same_grads(output, inputs, graded_inputs, keys, atol) -> bool:
+    if not output.requires_grad:
+        return False
+    weights = torch.linspace(0.5, 1.5, output.numel(), dtype=torch.float64).reshape(output.shape)
+    (output.double() * weights).sum().backward()
+    for key in keys:
+        mine, theirs = inputs[key].grad, graded_inputs[key].grad
+        mine = torch.zeros_like(inputs[key]) if mine is None else mine
+        theirs = torch.zeros_like(inputs[key]) if theirs is None else theirs
+        if not torch.allclose(mine.double(), theirs.double(), atol=atol, rtol=1e-5):
+            return False
+    return True

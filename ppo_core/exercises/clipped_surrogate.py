@@ -1,0 +1,156 @@
+"""Exercises of notebook 04_clipped_surrogate: L^CLIP, L^KLPEN and the adaptive beta rule."""
+
+from __future__ import annotations
+
+import torch
+
+from ..objectives import adapt_kl_coef, clipped_surrogate, kl_penalty_surrogate
+from ._engine import Case, Exercise
+
+
+def _zones(advantage: float) -> dict:
+    """Ratios in all three zones (below, inside, above [0.8, 1.2]) with one advantage sign."""
+    ratio = torch.tensor([0.5, 0.9, 1.0, 1.1, 1.5], dtype=torch.float64)
+    return dict(ratio=ratio, advantages=torch.full_like(ratio, advantage), clip_eps=0.2)
+
+
+def _clip_cases():
+    gen = torch.Generator().manual_seed(3)
+    rand_ratio = torch.exp(0.4 * torch.randn(8, generator=gen, dtype=torch.float64))
+    return [
+        Case("A > 0 in all three zones (values)", _zones(2.0),
+             "min(r A, clip(r, 1 - eps, 1 + eps) A): with A > 0 the objective is flat above 1 + eps."),
+        Case("A < 0 in all three zones (values)", _zones(-2.0),
+             "with A < 0 the objective is flat below 1 - eps, and r A (unclipped) is taken above 1 + eps."),
+        Case("A > 0: gradient is zero only above 1 + eps", _zones(2.0),
+             "the gradient must vanish only where the clip is active and the min picks it.", grad_wrt=("ratio",)),
+        Case("A < 0: gradient is zero only below 1 - eps", _zones(-2.0),
+             "the gradient must vanish only where the clip is active and the min picks it.", grad_wrt=("ratio",)),
+        Case("eps = 0.3, A > 0: the clip moves to 1.3",
+             dict(ratio=torch.tensor([0.6, 1.25, 1.5], dtype=torch.float64), advantages=torch.ones(3, dtype=torch.float64), clip_eps=0.3),
+             "use the clip_eps argument, not a hard-coded 0.2: here min(1.25, 1.25) = 1.25 and min(1.5, 1.3) = 1.3."),
+        Case("eps = 0.1, random ratios and advantages",
+             dict(ratio=rand_ratio, advantages=torch.randn(8, generator=gen, dtype=torch.float64), clip_eps=0.1),
+             "use the clip_eps argument, not a hard-coded 0.2.", grad_wrt=("ratio",)),
+    ]
+
+
+_CLIP_MISTAKES = [
+    ("take the max instead of the min", lambda ratio, advantages, clip_eps: torch.max(ratio * advantages, torch.clamp(ratio, 1 - clip_eps, 1 + clip_eps) * advantages)),
+    ("clip the advantage instead of the ratio",
+     lambda ratio, advantages, clip_eps: torch.min(ratio * advantages, ratio * torch.clamp(advantages, 1 - clip_eps, 1 + clip_eps))),
+    ("return only the clipped term (no min)", lambda ratio, advantages, clip_eps: torch.clamp(ratio, 1 - clip_eps, 1 + clip_eps) * advantages),
+    ("return only the unclipped term r A", lambda ratio, advantages, clip_eps: ratio * advantages),
+    ("return the loss (the negated objective)", lambda ratio, advantages, clip_eps: -clipped_surrogate(ratio, advantages, clip_eps)),
+    ("clip the product r A instead of the ratio",
+     lambda ratio, advantages, clip_eps: torch.min(ratio * advantages, torch.clamp(ratio * advantages, 1 - clip_eps, 1 + clip_eps))),
+    ("clip to [1 - eps, 1 + eps] with eps fixed at 0.2", lambda ratio, advantages, clip_eps: clipped_surrogate(ratio, advantages, 0.2)),
+]
+
+
+
+
+
+
+def _klpen_cases():
+    gen = torch.Generator().manual_seed(4)
+    ratio = torch.exp(0.3 * torch.randn(6, generator=gen, dtype=torch.float64))
+    return [
+        Case("hand example: r = 1.5, A = 2, KL = 0.1, beta = 3",
+             dict(ratio=torch.tensor([1.5], dtype=torch.float64), advantages=torch.tensor([2.0], dtype=torch.float64),
+                  kl=torch.tensor([0.1], dtype=torch.float64), kl_coef=3.0),
+             "r A - beta KL = 1.5 * 2 - 3 * 0.1 = 2.7."),
+        Case("beta = 0 leaves the unclipped surrogate", dict(ratio=ratio, advantages=torch.randn(6, generator=gen, dtype=torch.float64),
+                                                              kl=torch.rand(6, generator=gen, dtype=torch.float64), kl_coef=0.0),
+             "with beta = 0 the objective is r A."),
+        Case("A < 0: a larger ratio lowers the objective",
+             dict(ratio=torch.tensor([0.5, 1.0, 2.0], dtype=torch.float64), advantages=torch.full((3,), -1.0, dtype=torch.float64),
+                  kl=torch.tensor([0.2, 0.0, 0.3], dtype=torch.float64), kl_coef=2.0),
+             "r A - beta KL = [-0.5 - 0.4, -1 - 0, -2 - 0.6]: no clipping in L^KLPEN, the penalty does the restraining.",
+             grad_wrt=("ratio", "kl")),
+        Case("random batch, gradients w.r.t. ratio and KL", dict(ratio=ratio, advantages=torch.randn(6, generator=gen, dtype=torch.float64),
+                                                                kl=torch.rand(6, generator=gen, dtype=torch.float64), kl_coef=0.5),
+             "the penalty is subtracted: it pushes the KL down.", grad_wrt=("ratio", "kl")),
+    ]
+
+
+_KLPEN_MISTAKES = [
+    ("add the penalty instead of subtracting it", lambda ratio, advantages, kl, kl_coef: ratio * advantages + kl_coef * kl),
+    ("return the loss (the negated objective)", lambda ratio, advantages, kl, kl_coef: -(ratio * advantages - kl_coef * kl)),
+    ("forget the ratio (A - beta KL)", lambda ratio, advantages, kl, kl_coef: advantages - kl_coef * kl),
+    ("average over the batch instead of returning one value per sample",
+     lambda ratio, advantages, kl, kl_coef: (ratio * advantages - kl_coef * kl).mean()),
+    ("clip the ratio as in L^CLIP (L^KLPEN has no clip)",
+     lambda ratio, advantages, kl, kl_coef: clipped_surrogate(ratio, advantages, 0.2) - kl_coef * kl),
+    ("use log r * A instead of r * A", lambda ratio, advantages, kl, kl_coef: torch.log(ratio) * advantages - kl_coef * kl),
+]
+
+
+
+
+
+
+def _adapt_cases():
+    return [
+        Case("KL far below target: halve beta", dict(kl_coef=1.0, kl=0.001, kl_target=0.01),
+             "d < d_targ / 1.5 means the policy barely moved: beta <- beta / 2."),
+        Case("KL far above target: double beta", dict(kl_coef=1.0, kl=0.05, kl_target=0.01),
+             "d > 1.5 d_targ means the policy moved too far: beta <- 2 beta."),
+        Case("KL near target: keep beta", dict(kl_coef=3.0, kl=0.012, kl_target=0.01),
+             "between d_targ / 1.5 and 1.5 d_targ, beta stays."),
+        Case("just inside the lower threshold: keep beta", dict(kl_coef=2.0, kl=0.0067, kl_target=0.01),
+             "the lower threshold is d_targ / 1.5 = 0.00667, not d_targ / 2."),
+        Case("just inside the upper threshold: keep beta", dict(kl_coef=2.0, kl=0.0149, kl_target=0.01),
+             "the upper threshold is 1.5 d_targ = 0.015, not 2 d_targ."),
+        Case("just below the lower threshold: halve beta", dict(kl_coef=1.0, kl=0.006, kl_target=0.01),
+             "0.006 < 0.01 / 1.5 = 0.00667: the lower threshold is d_targ / 1.5, not d_targ / 2."),
+        Case("just above the upper threshold: double beta", dict(kl_coef=1.0, kl=0.016, kl_target=0.01),
+             "0.016 > 1.5 * 0.01 = 0.015: the upper threshold is 1.5 d_targ, not 2 d_targ."),
+        Case("uses the given beta", dict(kl_coef=0.25, kl=0.1, kl_target=0.02), "scale the kl_coef you were given."),
+        Case("KL exactly 1.5 d_targ: keep beta", dict(kl_coef=1.0, kl=0.02 * 1.5, kl_target=0.02),
+             "the paper's inequalities are strict: beta doubles only when d > 1.5 d_targ."),
+        Case("KL exactly d_targ / 1.5: keep beta", dict(kl_coef=1.0, kl=0.03 / 1.5, kl_target=0.03),
+             "the paper's inequalities are strict: beta halves only when d < d_targ / 1.5."),
+    ]
+
+
+_ADAPT_MISTAKES = [
+    ("apply the rule in reverse (double when KL is small)",
+     lambda kl_coef, kl, kl_target: kl_coef * 2 if kl < kl_target / 1.5 else (kl_coef / 2 if kl > kl_target * 1.5 else kl_coef)),
+    ("use <= and >= at the thresholds (the paper's inequalities are strict)",
+     lambda kl_coef, kl, kl_target: kl_coef / 2 if kl <= kl_target / 1.5 else (kl_coef * 2 if kl >= kl_target * 1.5 else kl_coef)),
+    ("compare with the target itself instead of target / 1.5 and 1.5 x target",
+     lambda kl_coef, kl, kl_target: kl_coef / 2 if kl < kl_target else (kl_coef * 2 if kl > kl_target else kl_coef)),
+    ("use thresholds d_targ / 2 and 2 d_targ instead of d_targ / 1.5 and 1.5 d_targ",
+     lambda kl_coef, kl, kl_target: kl_coef / 2 if kl < kl_target / 2 else (kl_coef * 2 if kl > kl_target * 2 else kl_coef)),
+    ("never change beta", lambda kl_coef, kl, kl_target: kl_coef),
+    ("use factors 1.5 instead of 2",
+     lambda kl_coef, kl, kl_target: kl_coef / 1.5 if kl < kl_target / 1.5 else (kl_coef * 1.5 if kl > kl_target * 1.5 else kl_coef)),
+]
+
+
+CLIPPED_SURROGATE = Exercise(
+    notebook="04_clipped_surrogate", function="my_clipped_surrogate", checker="check_clipped_surrogate",
+    title="clipped_surrogate (L^CLIP per sample)", signature="fn(ratio, advantages, clip_eps) -> [B], values and gradients",
+    goal="L^CLIP per sample: clip the ratio, not the gradient, and take the pessimistic min",
+    difficulty=1, minutes=10, points=3, reference=clipped_surrogate, cases=_clip_cases, mistakes=tuple(_CLIP_MISTAKES),
+    shortcuts=("clipped_surrogate",))
+
+KL_PENALTY_SURROGATE = Exercise(
+    notebook="04_clipped_surrogate", function="my_kl_penalty_surrogate", checker="check_kl_penalty_surrogate",
+    title="kl_penalty_surrogate (L^KLPEN per sample)", signature="fn(ratio, advantages, kl, kl_coef) -> [B]",
+    goal="L^KLPEN per sample: the unclipped surrogate minus β times the KL",
+    difficulty=1, minutes=5, points=2, reference=kl_penalty_surrogate, cases=_klpen_cases, mistakes=tuple(_KLPEN_MISTAKES),
+    shortcuts=("kl_penalty_surrogate",))
+
+ADAPT_KL_COEF = Exercise(
+    notebook="04_clipped_surrogate", function="my_adapt_kl_coef", checker="check_adapt_kl_coef",
+    title="adapt_kl_coef (the adaptive beta rule)", signature="fn(kl_coef, kl, kl_target) -> float, the next beta",
+    goal="the PPO paper's adaptive-β rule with thresholds d_targ/1.5 and 1.5 d_targ",
+    difficulty=1, minutes=5, points=2, reference=adapt_kl_coef, cases=_adapt_cases, mistakes=tuple(_ADAPT_MISTAKES),
+    returns="float", shortcuts=("adapt_kl_coef",))
+
+EXERCISES = (CLIPPED_SURROGATE, KL_PENALTY_SURROGATE, ADAPT_KL_COEF)
+check_clipped_surrogate = CLIPPED_SURROGATE.make_checker()
+check_kl_penalty_surrogate = KL_PENALTY_SURROGATE.make_checker()
+check_adapt_kl_coef = ADAPT_KL_COEF.make_checker()

@@ -1,0 +1,110 @@
+"""Exercises of notebook 06_ppo_continuous: the Gaussian policy's log-density and entropy."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch.distributions import Independent, Normal
+
+from ._engine import Case, Exercise
+
+
+def _gaussian_log_prob_reference(actions, mean, log_std):
+    """log N(a; mu, diag(sigma^2)), summed over the action dimensions: [B, D] -> [B]."""
+    return Independent(Normal(mean, log_std.exp().expand_as(mean)), 1).log_prob(actions)
+
+
+def _gaussian_cases():
+    gen = torch.Generator().manual_seed(7)
+    return [
+        Case("standard normal at a = 0, one dimension",
+             dict(actions=torch.zeros(1, 1, dtype=torch.float64), mean=torch.zeros(1, 1, dtype=torch.float64),
+                  log_std=torch.zeros(1, dtype=torch.float64)),
+             "log N(0; 0, 1) = -0.5 log(2 pi) = -0.9189."),
+        Case("hand example: a = 2, mu = 1, sigma = e (log_std = 1)",
+             dict(actions=torch.full((1, 1), 2.0, dtype=torch.float64), mean=torch.ones(1, 1, dtype=torch.float64),
+                  log_std=torch.ones(1, dtype=torch.float64)),
+             "-(a - mu)^2 / (2 sigma^2) - log sigma - 0.5 log(2 pi) = -0.0677 - 1 - 0.9189."),
+        Case("three action dimensions are summed", dict(actions=torch.randn(4, 3, generator=gen, dtype=torch.float64),
+                                                        mean=torch.randn(4, 3, generator=gen, dtype=torch.float64),
+                                                        log_std=torch.tensor([-0.5, 0.0, 0.3], dtype=torch.float64)),
+             "independent dimensions: sum the per-dimension log-densities over the last axis, one value per row."),
+        Case("gradients with respect to mean and log_std", dict(actions=torch.randn(5, 2, generator=gen, dtype=torch.float64),
+                                                                 mean=torch.randn(5, 2, generator=gen, dtype=torch.float64),
+                                                                 log_std=torch.tensor([-1.0, 0.5], dtype=torch.float64)),
+             "compute with log_std directly (log sigma), not log(exp(log_std)) of a clamped value.",
+             grad_wrt=("mean", "log_std")),
+    ]
+
+
+_HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
+
+_GAUSSIAN_MISTAKES = [
+    ("forget to sum over the action dimensions (or average instead)",
+     lambda actions, mean, log_std: Normal(mean, log_std.exp().expand_as(mean)).log_prob(actions).mean(-1)),
+    ("forget the -log sigma term",
+     lambda actions, mean, log_std: (-(actions - mean) ** 2 / (2 * (2 * log_std).exp()) - _HALF_LOG_2PI).sum(-1)),
+    ("use sigma instead of sigma^2 in the exponent",
+     lambda actions, mean, log_std: (-(actions - mean) ** 2 / (2 * log_std.exp()) - log_std - _HALF_LOG_2PI).sum(-1)),
+    ("treat log_std as the standard deviation itself",
+     lambda actions, mean, log_std: Independent(Normal(mean, log_std.abs().expand_as(mean) + 1e-6), 1).log_prob(actions)),
+    ("forget the -0.5 log(2 pi) constant",
+     lambda actions, mean, log_std: (-(actions - mean) ** 2 / (2 * (2 * log_std).exp()) - log_std).sum(-1)),
+    ("sum over the batch (dim 0) instead of the action dimensions",
+     lambda actions, mean, log_std: Normal(mean, log_std.exp().expand_as(mean)).log_prob(actions).sum(0)),
+]
+
+
+
+
+
+
+def _gaussian_entropy_reference(log_std, batch_size):
+    """Entropy of a diagonal Gaussian with a state-independent log-std, one value per row: [batch_size]."""
+    return (log_std + 0.5 + _HALF_LOG_2PI).sum(-1).expand(batch_size)
+
+
+def _entropy_cases():
+    return [
+        Case("one dimension, sigma = 1", dict(log_std=torch.zeros(1, dtype=torch.float64), batch_size=2),
+             "H = 0.5 log(2 pi e sigma^2) = 0.5 + 0.5 log(2 pi) + log sigma = 1.4189 for sigma = 1."),
+        Case("two dimensions add up", dict(log_std=torch.tensor([-0.5, 0.7], dtype=torch.float64), batch_size=3),
+             "independent dimensions: the entropies add; return one value per row of the batch.", grad_wrt=("log_std",)),
+        Case("small sigma: a differential entropy can be negative",
+             dict(log_std=torch.tensor([-2.0, -3.0, -1.5], dtype=torch.float64), batch_size=1),
+             "H = sum_d (log sigma_d + 0.5 + 0.5 log(2 pi)) = -2.243 here; do not clamp it at 0 or take an absolute value.",
+             grad_wrt=("log_std",)),
+    ]
+
+
+_ENTROPY_MISTAKES = [
+    ("forget the constant 0.5 + 0.5 log(2 pi)", lambda log_std, batch_size: log_std.sum(-1).expand(batch_size)),
+    ("average over the action dimensions instead of summing",
+     lambda log_std, batch_size: (log_std + 0.5 + _HALF_LOG_2PI).mean(-1).expand(batch_size)),
+    ("use log sigma^2 instead of log sigma", lambda log_std, batch_size: (2 * log_std + 0.5 + _HALF_LOG_2PI).sum(-1).expand(batch_size)),
+    ("drop the square: 0.5 log(2 pi e sigma) instead of 0.5 log(2 pi e sigma^2)",
+     lambda log_std, batch_size: (0.5 * log_std + 0.5 + _HALF_LOG_2PI).sum(-1).expand(batch_size)),
+    ("return one value instead of one per row of the batch", lambda log_std, batch_size: (log_std + 0.5 + _HALF_LOG_2PI).sum(-1)),
+    ("ignore sigma (the entropy of a standard normal)",
+     lambda log_std, batch_size: torch.full((batch_size,), (0.5 + _HALF_LOG_2PI) * log_std.shape[-1], dtype=log_std.dtype)),
+]
+
+
+GAUSSIAN_LOG_PROB = Exercise(
+    notebook="06_ppo_continuous", function="my_gaussian_log_prob", checker="check_gaussian_log_prob",
+    title="gaussian_log_prob (diagonal Gaussian policy)", signature="fn(actions, mean, log_std) -> [B]",
+    goal="the log-density of a diagonal Gaussian policy, summed over action dimensions, with gradients",
+    difficulty=2, minutes=10, points=3, reference=_gaussian_log_prob_reference, cases=_gaussian_cases,
+    mistakes=tuple(_GAUSSIAN_MISTAKES), shortcuts=("Normal", "log_prob", "_gaussian_log_prob_reference"))
+
+GAUSSIAN_ENTROPY = Exercise(
+    notebook="06_ppo_continuous", function="my_gaussian_entropy", checker="check_gaussian_entropy",
+    title="gaussian_entropy (diagonal Gaussian policy)", signature="fn(log_std, batch_size) -> [batch_size]",
+    goal="the entropy of a Gaussian policy with a state-independent log-std, one value per state",
+    difficulty=1, minutes=5, points=2, reference=_gaussian_entropy_reference, cases=_entropy_cases,
+    mistakes=tuple(_ENTROPY_MISTAKES), shortcuts=("Normal", "entropy", "_gaussian_entropy_reference"))
+
+EXERCISES = (GAUSSIAN_LOG_PROB, GAUSSIAN_ENTROPY)
+check_gaussian_log_prob = GAUSSIAN_LOG_PROB.make_checker()
+check_gaussian_entropy = GAUSSIAN_ENTROPY.make_checker()

@@ -1,0 +1,18 @@
+"""Homework mode: student copies of the notebooks, and a grader for the students' work.
+
+    python -m ppo_core.homework list | release --out student/ | grade submissions/*.ipynb
+
+Modules: :mod:`.notebooks` (reading notebooks, the nbgrader markers), :mod:`.release` (student
+copies), :mod:`.grade` and :mod:`.worker` (grading in a separate process), :mod:`.cli`.
+The exercises themselves are declared in :mod:`ppo_core.exercises`.
+"""
+
+from ..exercises import CATALOGUE, exercises_of
+from .grade import Grade, grade_submission, shortcuts_used
+from .notebooks import (BEGIN_SOLUTION, CODE_STUB, END_SOLUTION, TEXT_STUB, identify_notebook, nbgrader_metadata, read_notebook,
+                        solution_lines, source, write_notebook)
+from .release import make_student_copy, release
+
+__all__ = ["CATALOGUE", "exercises_of", "Grade", "grade_submission", "shortcuts_used", "BEGIN_SOLUTION", "END_SOLUTION",
+           "CODE_STUB", "TEXT_STUB", "identify_notebook", "nbgrader_metadata", "read_notebook", "solution_lines", "source",
+           "write_notebook", "make_student_copy", "release"]

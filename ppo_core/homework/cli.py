@@ -1,0 +1,117 @@
+"""Homework mode on the command line.
+
+    python -m ppo_core.homework list                                  # the exercises, points and times
+    python -m ppo_core.homework release --out student/                # student copies of every notebook
+    python -m ppo_core.homework release notebooks/01_advantage.ipynb --out student/
+    python -m ppo_core.homework grade submissions/*.ipynb --csv grades.csv --feedback feedback/
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+from pathlib import Path
+
+from ..exercises import CATALOGUE
+from .grade import _labels, grade_submission
+from .notebooks import default_source_dir
+from .release import release
+
+
+def exercise_table() -> str:
+    """The exercises as a Markdown table (the teacher's guide prints the same table)."""
+    rows = ["| notebook | exercise | learning goal | difficulty | minutes | points | checker: cases / known mistakes |",
+            "|---|---|---|---|---|---|---|"]
+    for e in CATALOGUE:
+        rows.append(f"| {e.notebook} | `{e.function}` | {e.goal} | {'★' * e.difficulty} | {e.minutes} | {e.points} | "
+                    f"`{e.checker}`: {len(e.cases())} / {len(e.mistakes)} |")
+    total_minutes, total_points = sum(e.minutes for e in CATALOGUE), sum(e.points for e in CATALOGUE)
+    rows.append(f"| **all** | {len(CATALOGUE)} exercises | | | {total_minutes} | {total_points} | |")
+    return "\n".join(rows)
+
+
+def _series(paths) -> list[Path]:
+    if paths:
+        return [Path(p) for p in paths]
+    found = sorted(default_source_dir().glob("[0-9][0-9]_*.ipynb"))
+    if not found:
+        raise SystemExit("No notebooks given and none found in ./notebooks. Run from the repository root or pass the notebooks.")
+    return found
+
+
+def _feedback_name(label: str) -> str:
+    return re.sub(r"[^\w.-]+", "__", str(Path(label).with_suffix(""))).strip("_") + ".txt"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ppo_core.homework", description="Homework mode: student copies of the notebooks, and a grader for the students' work.",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("list", help="print the exercises with their goals, difficulty, minutes and points")
+    rel = commands.add_parser("release", help="write student copies (solutions replaced by stubs, outputs cleared)")
+    rel.add_argument("notebooks", nargs="*", help="teacher notebooks (default: every numbered notebook in notebooks/)")
+    rel.add_argument("--out", required=True, help="folder for the student copies (not the notebooks' own folder)")
+    rel.add_argument("--force", action="store_true", help="overwrite files in --out that differ from the new copies")
+    grd = commands.add_parser("grade", help="grade submitted notebooks with the checkers in strict mode")
+    grd.add_argument("submissions", nargs="+", help="the students' notebooks (.ipynb)")
+    grd.add_argument("--source", default=None, help="folder of the teacher's notebooks (default: notebooks/)")
+    grd.add_argument("--csv", default=None, help="write one row per submission and exercise to this CSV file")
+    grd.add_argument("--feedback", default=None, help="write each submission's checker reports to FOLDER/<name>.txt")
+    grd.add_argument("--partial", action="store_true", help="give points in proportion to the checker cases passed")
+    grd.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per submission (default 120)")
+    args = parser.parse_args(argv)
+
+    if args.command == "list":
+        print(exercise_table())
+        return 0
+    if args.command == "release":
+        try:
+            release(_series(args.notebooks), args.out, force=args.force)
+        except (ValueError, FileNotFoundError, FileExistsError) as err:
+            rel.error(str(err))
+        return 0
+
+    # check where the results go before spending time on grading
+    if args.csv and (Path(args.csv).is_dir() or not Path(args.csv).resolve().parent.is_dir()):
+        grd.error(f"--csv {args.csv}: give a file name in an existing folder.")
+    if args.feedback and Path(args.feedback).exists() and not Path(args.feedback).is_dir():
+        grd.error(f"--feedback {args.feedback} is a file; give a folder (it is created if missing).")
+    if args.timeout <= 0:
+        grd.error(f"--timeout must be > 0 seconds, got {args.timeout:g}.")
+    all_grades, not_graded = [], 0
+    for submission, label in zip(args.submissions, _labels(args.submissions)):
+        try:
+            grades = grade_submission(submission, args.source, args.timeout, args.partial, label=label)
+        except (ValueError, FileNotFoundError) as err:
+            print(f"{submission}: not graded: {err}")
+            not_graded += 1
+            continue
+        all_grades += grades
+        total, best = sum(g.points for g in grades), sum(g.max_points for g in grades)
+        print(f"{label} ({grades[0].notebook}): {total:g}/{best} points")
+        for g in grades:
+            cases = f"{g.cases_passed}/{g.cases_total} cases" if g.cases_total else "-"
+            calls = f"  calls {', '.join(g.flags)}: look at this one" if g.flags else ""
+            print(f"  {g.function:26s} {g.status:13s} {cases:11s} {g.points:g}/{g.max_points}{calls}")
+        if args.feedback:
+            folder = Path(args.feedback)
+            folder.mkdir(parents=True, exist_ok=True)
+            text = "\n\n".join(f"== {g.function} ({g.status}, {g.points:g}/{g.max_points} points)\n{g.report}" for g in grades)
+            (folder / _feedback_name(label)).write_text(f"{label}\n\n{text}\n", encoding="utf-8")
+    if args.csv:
+        with open(args.csv, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(["submission", "notebook", "exercise", "checker", "status", "cases_passed", "cases_total",
+                             "points", "max_points", "calls"])
+            for g in all_grades:
+                writer.writerow([g.submission, g.notebook, g.function, g.checker, g.status, g.cases_passed, g.cases_total,
+                                 f"{g.points:g}", g.max_points, " ".join(g.flags)])
+    if not_graded:
+        print(f"{not_graded} of {len(args.submissions)} submission(s) could not be graded (see above).")
+    return 1 if not_graded else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
