@@ -105,3 +105,19 @@ def non_negative_int(name: str, x) -> int:
     if x < 0:
         raise ValueError(f"`{name}` must be an int >= 0, got {x}.")
     return int(x)
+
+
+def finite(name: str, x: torch.Tensor) -> torch.Tensor:
+    """Return ``x`` if every element is finite, else raise (one pass over ``x``: call once per call, not in loops)."""
+    if not torch.isfinite(x).all():
+        bad = int((~torch.isfinite(x.detach())).sum())
+        raise ValueError(f"`{name}` holds NaN or inf ({bad} of {x.numel()} values). Every input must be finite: "
+                         f"check where `{name}` came from (an environment's reward, a diverged network, an overflow).")
+    return x
+
+
+def non_empty(name: str, x: torch.Tensor, needs: str = "at least one element") -> torch.Tensor:
+    """Return ``x`` unless it has no elements."""
+    if x.numel() == 0:
+        raise ValueError(f"`{name}` is empty (shape {tuple(x.shape)}); it needs {needs}.")
+    return x

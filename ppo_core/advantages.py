@@ -39,6 +39,9 @@ def _check_rollout(rewards, values, next_values, terminated, truncated=None):
         shapes["truncated"] = truncated
     check.same_shape(**shapes)
     check.same_dtype(rewards=rewards, values=values, next_values=next_values)
+    check.non_empty("rewards", rewards, "at least one step of one environment")
+    for name, x in (("rewards", rewards), ("values", values), ("next_values", next_values)):
+        check.finite(name, x)
 
 
 def discounted_cumsum(x: torch.Tensor, discount: float, episode_ends: torch.Tensor | None = None) -> torch.Tensor:
@@ -54,8 +57,12 @@ def discounted_cumsum(x: torch.Tensor, discount: float, episode_ends: torch.Tens
 
     Returns:
         [T, ...] the discounted sums, same shape and dtype as ``x``.
+
+    Notebooks: 01_advantage, 02_policy_gradient.
     """
     check.tensor("x", x, min_ndim=1)
+    check.non_empty("x", x, "at least one step")
+    check.finite("x", x)
     discount = check.discount("discount", discount)
     if episode_ends is None:
         episode_ends = torch.zeros_like(x, dtype=torch.bool)

@@ -63,10 +63,15 @@ class ActorCritic(nn.Module):
                  init_log_std: float = 0.0, norm_obs: bool = False):
         super().__init__()
         check_spaces(observation_space, action_space)
-        hidden_sizes = tuple(hidden_sizes)
+        try:
+            hidden_sizes = tuple(hidden_sizes)
+        except TypeError:
+            raise TypeError(f"`hidden_sizes` must be a tuple of positive ints, e.g. (64, 64), got {hidden_sizes!r}.") from None
         if not hidden_sizes or not all(isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in hidden_sizes):
             raise ValueError(f"`hidden_sizes` must be a non-empty tuple of positive ints, e.g. (64, 64), got {hidden_sizes!r}.")
         init_log_std = check.real("init_log_std", init_log_std)
+        if not isinstance(norm_obs, bool):
+            raise TypeError(f"`norm_obs` must be True or False, got {norm_obs!r}.")
         self.observation_space, self.action_space = observation_space, action_space
         self.obs_size = int(np.prod(observation_space.shape))
         self.discrete = isinstance(action_space, gym.spaces.Discrete)
@@ -107,6 +112,17 @@ class ActorCritic(nn.Module):
         mean, log_std = params.chunk(2, dim=-1)
         return Independent(Normal(mean, log_std.exp(), validate_args=False), 1, validate_args=False)
 
+    def sample(self, params: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Draw one action per row of :meth:`policy_params` output ``[B, P]``: ``[B]`` indices or ``[B, D]``.
+
+        Drawn with ``generator`` (a ``torch.Generator``; None: torch's global one), so a collector
+        that owns a seeded generator samples the same actions whatever else used torch's RNG.
+        """
+        if self.discrete:
+            return torch.multinomial(torch.softmax(params, dim=-1), 1, generator=generator).squeeze(-1)
+        mean, log_std = params.chunk(2, dim=-1)
+        return mean + log_std.exp() * torch.randn(mean.shape, generator=generator, dtype=mean.dtype)
+
     def distribution(self, obs: torch.Tensor):
         """pi(.|s) for a batch of observations ``[B, obs_size]``: a Categorical or a diagonal Gaussian."""
         return self.distribution_from_params(self.policy_params(obs))
@@ -116,12 +132,13 @@ class ActorCritic(nn.Module):
         return self.critic(self._prepare(obs)).squeeze(-1)
 
     @torch.no_grad()
-    def act(self, obs: torch.Tensor, deterministic: bool = False):
+    def act(self, obs: torch.Tensor, deterministic: bool = False, generator: torch.Generator | None = None):
         """Sample (or take the mode of) an action: returns ``(actions, log_probs, values)``.
 
         Args:
             obs: ``[B, obs_size]`` float observations.
             deterministic: take the most probable action (argmax) or the Gaussian's mean.
+            generator: the ``torch.Generator`` to sample with (None: torch's global one).
 
         Raises:
             FloatingPointError: the policy's output is NaN or inf (training diverged).
@@ -133,11 +150,17 @@ class ActorCritic(nn.Module):
         if deterministic:
             actions = params.argmax(-1) if self.discrete else dist.mean
         else:
-            actions = dist.sample()
+            actions = self.sample(params, generator)
         return actions, dist.log_prob(actions), self.value(obs)
 
     def evaluate_actions(self, obs: torch.Tensor, actions: torch.Tensor):
         """log pi(a|s), the entropy of pi(.|s) and V(s) for stored pairs, all ``[B]``, with gradients."""
+        self._check_obs(obs)
+        expected = (obs.shape[0],) if self.discrete else (obs.shape[0], self.action_size)
+        if not isinstance(actions, torch.Tensor) or tuple(actions.shape) != expected:
+            got = tuple(actions.shape) if isinstance(actions, torch.Tensor) else type(actions).__name__
+            raise ValueError(f"`actions` must be a tensor of shape {list(expected)} for {obs.shape[0]} observations, got {got}: "
+                             "a [B, 1] or [B] tensor in the wrong place would broadcast the log-probabilities to [B, B].")
         dist = self.distribution(obs)
         return dist.log_prob(actions), dist.entropy(), self.value(obs)
 

@@ -75,8 +75,6 @@ class PPOConfig:
         if not isinstance(env_id, str) or not env_id:
             raise TypeError(f"PPOConfig.for_env: `env_id` must be a gymnasium id such as 'CartPole-v1', got {env_id!r}.")
         _check_names(overrides, "PPOConfig.for_env")
-        if "env_id" in overrides:
-            raise TypeError("PPOConfig.for_env: give the environment once, as the first argument, not as env_id=....")
         base = dict(TUNED_ENVS.get(env_id, {}))
         base.update(overrides)
         return cls(env_id=env_id, **base)

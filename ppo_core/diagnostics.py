@@ -29,7 +29,7 @@ def approx_kl(log_probs: torch.Tensor, old_log_probs: torch.Tensor) -> torch.Ten
     check.tensor("log_probs", log_probs)
     check.tensor("old_log_probs", old_log_probs)
     check.same_shape(log_probs=log_probs, old_log_probs=old_log_probs)
-    log_ratio = log_probs - old_log_probs
+    log_ratio = log_probs - old_log_probs.detach()  # the old policy is a constant, as in importance_ratio
     return torch.expm1(log_ratio) - log_ratio  # expm1 keeps precision when r is near 1
 
 
@@ -42,11 +42,14 @@ def clip_fraction(ratio: torch.Tensor, clip_eps: float) -> float:
 
     Returns:
         a float in [0, 1].
+
+    Notebooks: 04_clipped_surrogate, 05_ppo_cartpole.
     """
     check.tensor("ratio", ratio)
     clip_eps = check.real("clip_eps", clip_eps, low=0.0, low_open=True)
     if ratio.numel() == 0:
         raise ValueError("`ratio` is empty: clip_fraction needs at least one sample.")
+    check.finite("ratio", ratio)  # a NaN ratio compares False and would count as "not clipped"
     return ((ratio - 1.0).abs() > clip_eps).double().mean().item()
 
 
@@ -62,12 +65,16 @@ def explained_variance(values: torch.Tensor, returns: torch.Tensor) -> float:
 
     Returns:
         a float.
+
+    Notebook: 05_ppo_cartpole.
     """
     check.tensor("values", values)
     check.tensor("returns", returns)
     check.same_shape(values=values, returns=returns)
     if values.numel() < 2:
-        raise ValueError("explained_variance needs at least 2 samples.")
+        raise ValueError(f"`values` and `returns` have shape {tuple(values.shape)}: explained_variance needs at least 2 samples.")
+    check.finite("values", values)
+    check.finite("returns", returns)
     var_returns = returns.detach().var()
     if var_returns == 0:
         return float("nan")

@@ -39,10 +39,17 @@ def make_vec_env(env_id: str, num_envs: int, **env_kwargs) -> gym.vector.VectorE
     try:
         gym.spec(env_id)
     except gym.error.Error as err:
-        raise ValueError(f"Unknown environment id {env_id!r} ({err}). Use a registered gymnasium id such as "
+        raise ValueError(f"Unknown environment id {env_id!r} ({err}). `env_id` must be a registered gymnasium id such as "
                          "'CartPole-v1' or 'Pendulum-v1' (see gymnasium.pprint_registry()).") from None
-    envs = gym.make_vec(env_id, num_envs=num_envs, vectorization_mode="sync",
-                        vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP}, **env_kwargs)
+    try:
+        envs = gym.make_vec(env_id, num_envs=num_envs, vectorization_mode="sync",
+                            vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP}, **env_kwargs)
+    except TypeError as err:
+        if not env_kwargs:
+            raise
+        raise TypeError(f"make_vec_env: {env_id!r} does not accept the keyword arguments `**env_kwargs` = {env_kwargs} "
+                        f"({err}). Pass only arguments of the environment's constructor or of gymnasium.make "
+                        "(e.g. max_episode_steps=100).") from None
     try:
         check_vec_env(envs)
     except ValueError:
@@ -100,7 +107,11 @@ def to_env_actions(actions: torch.Tensor, action_space: gym.Space) -> np.ndarray
 
     Notebook: 06_ppo_continuous.
     """
+    if not isinstance(actions, torch.Tensor):
+        raise TypeError(f"`actions` must be a torch.Tensor of the policy's actions, got {type(actions).__name__}.")
     actions = actions.numpy()
     if isinstance(action_space, gym.spaces.Discrete):
         return actions + int(action_space.start) if action_space.start else actions
+    if not isinstance(action_space, gym.spaces.Box):
+        raise TypeError(f"`action_space` must be a gymnasium Discrete or Box space, got {action_space!r}.")
     return np.clip(actions, action_space.low, action_space.high)

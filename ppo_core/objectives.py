@@ -60,6 +60,7 @@ def clipped_surrogate(ratio: torch.Tensor, advantages: torch.Tensor, clip_eps: f
     check.tensor("advantages", advantages)
     check.same_shape(ratio=ratio, advantages=advantages)
     clip_eps = check.real("clip_eps", clip_eps, low=0.0, low_open=True)
+    advantages = advantages.detach()  # a constant of the update: the gradient flows through the ratio only
     unclipped = ratio * advantages
     clipped = torch.clamp(ratio, 1.0 - clip_eps, 1.0 + clip_eps) * advantages
     return torch.min(unclipped, clipped)  # the pessimistic bound on unclipped
@@ -88,7 +89,7 @@ def kl_penalty_surrogate(ratio: torch.Tensor, advantages: torch.Tensor, kl: torc
     check.tensor("kl", kl)
     check.same_shape(ratio=ratio, advantages=advantages, kl=kl)
     kl_coef = check.real("kl_coef", kl_coef, low=0.0)
-    return ratio * advantages - kl_coef * kl
+    return ratio * advantages.detach() - kl_coef * kl  # advantages are constants of the update
 
 
 def adapt_kl_coef(kl_coef: float, kl: float, kl_target: float) -> float:
@@ -134,18 +135,22 @@ def value_loss(values: torch.Tensor, returns: torch.Tensor, old_values: torch.Te
 
     Returns:
         [B] the per-sample loss to minimize.
+
+    Notebook: 05_ppo_cartpole.
     """
     check.tensor("values", values)
     check.tensor("returns", returns)
     check.same_shape(values=values, returns=returns)
     if (old_values is None) != (clip_eps is None):
         raise ValueError("Pass both `old_values` and `clip_eps` for the clipped value loss, or neither.")
+    returns = returns.detach()  # the target is a constant: only V moves towards it
     loss = (values - returns) ** 2
     if old_values is None:
         return loss
     check.tensor("old_values", old_values)
     check.same_shape(values=values, old_values=old_values)
     clip_eps = check.real("clip_eps", clip_eps, low=0.0, low_open=True)
+    old_values = old_values.detach()
     clipped = old_values + torch.clamp(values - old_values, -clip_eps, clip_eps)
     return torch.max(loss, (clipped - returns) ** 2)
 
@@ -162,6 +167,8 @@ def normalize_advantages(advantages: torch.Tensor, eps: float = 1e-8) -> torch.T
 
     Returns:
         [B] normalized advantages.
+
+    Notebook: 05_ppo_cartpole.
     """
     check.tensor("advantages", advantages, ndim=1)
     if advantages.numel() < 2:

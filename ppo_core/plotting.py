@@ -19,6 +19,31 @@ def _axes(ax):
     return plt.gca() if ax is None else ax
 
 
+def _numbers(name: str, x) -> np.ndarray:
+    """``np.asarray(x, dtype=float)``, or a clear error naming the argument."""
+    try:
+        return np.asarray(x, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"`{name}` must be numbers (a list, array or tensor), got {type(x).__name__} ({err}).") from None
+
+
+def _histories(name: str, histories) -> None:
+    """Raise unless ``histories`` is ``{label: [History, ...]}`` with evaluations."""
+    from .trainer import History
+
+    for label, runs in histories.items():
+        if isinstance(runs, History) or not isinstance(runs, (list, tuple)):
+            raise TypeError(f"`{name}[{label!r}]` must be a list of History objects (one per seed), got {type(runs).__name__}: "
+                            f"write {{{label!r}: [history]}} for a single run.")
+        if not runs:
+            raise ValueError(f"no runs for {label!r}: `{name}[{label!r}]` is an empty list.")
+        for run in runs:
+            if not isinstance(run, History):
+                raise TypeError(f"`{name}[{label!r}]` must hold History objects from ppo_core.train, got {type(run).__name__}.")
+            if not run.evals:
+                raise ValueError(f"a run of {label!r} in `{name}` has no evaluations (History.evals is empty).")
+
+
 def plot_clipped_surrogate(advantage: float, clip_eps: float = 0.2, ax=None, ratio_range=(0.0, 2.0)):
     """One term of L^CLIP against the ratio r, as in the PPO paper's Figure 1.
 
@@ -40,6 +65,12 @@ def plot_clipped_surrogate(advantage: float, clip_eps: float = 0.2, ax=None, rat
     if advantage == 0:
         raise ValueError("`advantage` must be nonzero: with A = 0 the term is identically 0.")
     clip_eps = check.real("clip_eps", clip_eps, low=0.0, low_open=True)
+    try:
+        low, high = ratio_range
+    except (TypeError, ValueError):
+        raise TypeError(f"`ratio_range` must be a pair (low, high), e.g. (0.0, 2.0), got {ratio_range!r}.") from None
+    if check.real("ratio_range[1]", high) <= check.real("ratio_range[0]", low):
+        raise ValueError(f"`ratio_range` must be (low, high) with low < high, got {ratio_range!r}.")
     ax = _axes(ax)
     ratio = torch.linspace(ratio_range[0], ratio_range[1], 401, dtype=torch.float64)
     objective = clipped_surrogate(ratio, torch.full_like(ratio, advantage), clip_eps)
@@ -73,7 +104,8 @@ def plot_bias_variance(lambdas, bias_squared, variance, ax=None, title="GAE(λ) 
 
     Notebook: 01_advantage.
     """
-    lambdas, bias_squared, variance = (np.asarray(x, dtype=float) for x in (lambdas, bias_squared, variance))
+    lambdas, bias_squared, variance = (_numbers(name, x) for name, x in
+                                       (("lambdas", lambdas), ("bias_squared", bias_squared), ("variance", variance)))
     if not (lambdas.ndim == 1 and lambdas.shape == bias_squared.shape == variance.shape):
         raise ValueError(f"lambdas, bias_squared and variance must be 1-D of equal length, got shapes "
                          f"{lambdas.shape}, {bias_squared.shape}, {variance.shape}.")
@@ -104,9 +136,11 @@ def plot_along_line(alphas, curves: dict, ax=None, xlabel="interpolation factor 
 
     Notebooks: 03_importance_sampling, 04_clipped_surrogate.
     """
-    alphas = np.asarray(alphas, dtype=float)
+    alphas = _numbers("alphas", alphas)
     if alphas.ndim != 1:
         raise ValueError(f"`alphas` must be 1-D, got shape {alphas.shape}.")
+    if not isinstance(curves, dict):
+        raise TypeError(f"`curves` must be a dict {{label: values}}, got {type(curves).__name__}.")
     if not curves:
         raise ValueError("`curves` is empty: pass {label: values}.")
     ax = _axes(ax)
@@ -152,6 +186,10 @@ def plot_learning_curves(histories: dict, ax=None, threshold: float | None = Non
     """
     if not isinstance(histories, dict) or not histories:
         raise ValueError("`histories` must be a non-empty dict {label: [History, ...]}.")
+    _histories("histories", histories)
+    if threshold is not None:
+        check.real("threshold", threshold)
+    check.real("level", level, low=0.0, high=1.0, low_open=True, high_open=True)
     ax = _axes(ax)
     for label, runs in histories.items():
         runs = list(runs)
@@ -194,11 +232,17 @@ def plot_diagnostics(history, axes=None):
 
     Notebook: 05_ppo_cartpole.
     """
+    from .trainer import History
+
+    if not isinstance(history, History):
+        raise TypeError(f"`history` must be a History from ppo_core.train, got {type(history).__name__}.")
+    if not history.updates:
+        raise ValueError("`history` has no updates (History.updates is empty): nothing to plot.")
     if axes is None:
         _, axes = plt.subplots(2, 3, figsize=(13, 6), constrained_layout=True)
     axes = np.asarray(axes).ravel()
     if axes.size != len(_DIAGNOSTICS):
-        raise ValueError(f"plot_diagnostics needs {len(_DIAGNOSTICS)} Axes, got {axes.size}.")
+        raise ValueError(f"`axes` must hold {len(_DIAGNOSTICS)} Axes for plot_diagnostics, got {axes.size}.")
     steps = history.column("env_steps")
     for ax, (key, title) in zip(axes, _DIAGNOSTICS):
         ax.plot(steps, history.column(key))
@@ -212,7 +256,7 @@ def plot_ratio_histogram(ratios_by_epoch, clip_eps: float, ax=None, epochs=None)
 
     Args:
         ratios_by_epoch: a list with one ``[B]`` tensor of ratios per epoch (from
-            ``ppo_update(..., record_ratios=True)["ratios_by_epoch"]``).
+            ``ppo_update(..., record_ratios=True).ratios_by_epoch``).
         clip_eps: epsilon, to mark [1 - eps, 1 + eps].
         ax: the Axes to draw on.
         epochs: which epochs to draw (0-based); default: first, middle and last.
@@ -222,12 +266,19 @@ def plot_ratio_histogram(ratios_by_epoch, clip_eps: float, ax=None, epochs=None)
 
     Notebook: 05_ppo_cartpole.
     """
+    if not isinstance(ratios_by_epoch, (list, tuple)):
+        raise TypeError(f"`ratios_by_epoch` must be a list with one tensor of ratios per epoch, got {type(ratios_by_epoch).__name__}.")
     if not ratios_by_epoch:
         raise ValueError("`ratios_by_epoch` is empty: run ppo_update(..., record_ratios=True).")
+    if not all(isinstance(r, (torch.Tensor, np.ndarray)) for r in ratios_by_epoch):
+        raise TypeError("`ratios_by_epoch` must hold one tensor (or numpy array) of ratios per epoch, got "
+                        f"{[type(r).__name__ for r in ratios_by_epoch]}.")
     clip_eps = check.real("clip_eps", clip_eps, low=0.0, low_open=True)
-    ax = _axes(ax)
     last = len(ratios_by_epoch) - 1
     epochs = sorted({0, last // 2, last}) if epochs is None else list(epochs)
+    if not epochs or not all(isinstance(e, (int, np.integer)) and not isinstance(e, bool) and 0 <= e <= last for e in epochs):
+        raise ValueError(f"`epochs` must list 0-based epoch numbers in [0, {last}], got {epochs!r}.")
+    ax = _axes(ax)
     low = min(float(ratios_by_epoch[e].min()) for e in epochs)
     high = max(float(ratios_by_epoch[e].max()) for e in epochs)
     bins = np.linspace(min(low, 1 - 2 * clip_eps), max(high, 1 + 2 * clip_eps), 60)  # never a zero-width range

@@ -80,6 +80,11 @@ def ppo_update(agent: ActorCritic, optimizer: torch.optim.Optimizer, rollout: Ro
     _check_update_inputs(agent, optimizer, rollout, config)
     clip_eps = check.real("clip_eps", config.clip_eps if clip_eps is None else clip_eps, low=0.0, low_open=True)
     kl_coef = check.real("kl_coef", config.kl_coef if kl_coef is None else kl_coef, low=0.0)
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"`generator` must be a torch.Generator or None, got {type(generator).__name__}: "
+                        "use torch.Generator().manual_seed(seed).")
+    if not isinstance(record_ratios, bool):
+        raise TypeError(f"`record_ratios` must be True or False, got {record_ratios!r}.")
     exact_kl = config.objective in ("kl_fixed", "kl_adaptive") and config.kl_estimator == "exact"
 
     # 1. Advantages and value targets, once, with the critic that collected the data

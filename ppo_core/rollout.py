@@ -93,7 +93,8 @@ class RolloutCollector:
 
     Args:
         envs: a vector env in SAME_STEP autoreset mode (:func:`ppo_core.make_vec_env`).
-        seed: seeds the environments' resets and the action space.
+        seed: seeds the environments' resets and the collector's own ``torch.Generator``, which
+            samples the actions (so a rollout does not depend on other uses of torch's RNG).
         gamma: the discount used by reward scaling, in [0, 1].
         scale_rewards: divide rewards by the running std of the discounted return.
 
@@ -110,6 +111,7 @@ class RolloutCollector:
         obs, _ = envs.reset(seed=seed)
         envs.action_space.seed(seed)
         self.obs = torch.as_tensor(obs, dtype=torch.float32)
+        self.generator = torch.Generator().manual_seed(seed)
         self.episode_returns = np.zeros(envs.num_envs)
         self.episode_lengths = np.zeros(envs.num_envs, dtype=np.int64)
         self.reward_scaler = RewardScaler(envs.num_envs, gamma) if scale_rewards else None
@@ -143,7 +145,7 @@ class RolloutCollector:
             policy_params = agent.policy_params(self.obs)
             check_finite_policy(policy_params)
             dist = agent.distribution_from_params(policy_params)
-            action = dist.sample()
+            action = agent.sample(policy_params, self.generator)
             log_prob_buf[t] = dist.log_prob(action)
             actions.append(action)
             params.append(policy_params)

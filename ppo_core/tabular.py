@@ -27,6 +27,8 @@ class TabularRollout(NamedTuple):
     Laid out exactly like a gymnasium vector-env rollout with same-step autoreset:
     row t describes the transition (s_t, a_t) -> s_{t+1}; when it ended an episode,
     ``next_states[t]`` is the real final state and ``states[t + 1]`` the new start state.
+
+    Notebook: 01_advantage.
     """
 
     states: torch.Tensor        # int64, s_t
@@ -50,6 +52,8 @@ class TabularMDP:
             None means a continuing task.
         reward_noise: std of Gaussian noise added to sampled rewards (the exact quantities
             use the expected reward, so the noise only adds variance to estimators).
+
+    Notebooks: 01_advantage, 02_policy_gradient, 03_importance_sampling.
     """
 
     def __init__(self, transitions: torch.Tensor, rewards: torch.Tensor, initial: torch.Tensor,

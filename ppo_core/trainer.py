@@ -5,10 +5,9 @@ Notebooks: 05_ppo_cartpole, 06_ppo_continuous.
 
 from __future__ import annotations
 
-import pickle
+import os
 import time
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,6 +94,11 @@ def make_agent(config: PPOConfig, envs: gym.vector.VectorEnv) -> ActorCritic:
 
     Notebook: 05_ppo_cartpole.
     """
+    if not isinstance(config, PPOConfig):
+        raise TypeError(f"`config` must be a PPOConfig, got {type(config).__name__}. Build one with PPOConfig.for_env(env_id).")
+    if not isinstance(envs, gym.vector.VectorEnv):
+        raise TypeError(f"`envs` must be a gymnasium vector env, got {type(envs).__name__}. "
+                        "Build one with ppo_core.make_vec_env(env_id, num_envs).")
     return ActorCritic(envs.single_observation_space, envs.single_action_space, config.hidden_sizes,
                        config.init_log_std, config.norm_obs)
 
@@ -118,6 +122,8 @@ def train(config: PPOConfig, progress: bool = True, callback=None):
         raise TypeError(f"`config` must be a PPOConfig, got {type(config).__name__}. Build one with PPOConfig.for_env(env_id).")
     if callback is not None and not callable(callback):
         raise TypeError(f"`callback` must be a function callback(agent, row) or None, got {type(callback).__name__}.")
+    if not isinstance(progress, bool):  # checked again by _progress_bar; here, before any env is opened
+        raise TypeError(f"`progress` must be True or False, got {progress!r}.")
     torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
     envs = make_vec_env(config.env_id, config.num_envs)
@@ -196,6 +202,11 @@ def _progress_bar(config, progress):
 CHECKPOINT_FORMAT = 1
 
 
+def _check_path(path) -> None:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"`path` must be a file name (str or pathlib.Path), got {type(path).__name__}.")
+
+
 def save_checkpoint(path, agent: ActorCritic, config: PPOConfig) -> None:
     """Save the agent's weights (and observation statistics) with its config to ``path``.
 
@@ -205,6 +216,7 @@ def save_checkpoint(path, agent: ActorCritic, config: PPOConfig) -> None:
         raise TypeError(f"`agent` must be a ppo_core.ActorCritic, got {type(agent).__name__}.")
     if not isinstance(config, PPOConfig):
         raise TypeError(f"`config` must be the PPOConfig the agent was trained with, got {type(config).__name__}.")
+    _check_path(path)
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(f"Cannot save the checkpoint to {path}: the folder {path.parent} does not exist.")
@@ -216,18 +228,29 @@ def load_checkpoint(path):
 
     Notebook: 05_ppo_cartpole.
     """
+    _check_path(path)
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No checkpoint at {path}. Save one with ppo_core.save_checkpoint(path, agent, config).")
     not_ours = f"{path} is not a ppo_core checkpoint (save one with ppo_core.save_checkpoint(path, agent, config))"
     try:
         data = torch.load(path, weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, zipfile.BadZipFile, UnicodeDecodeError) as err:
+    except OSError:
+        raise
+    except Exception as err:  # weights_only: nothing was executed; any other failure means "not a checkpoint"
         raise ValueError(f"{not_ours}: torch.load could not read it ({type(err).__name__}).") from None
-    if not isinstance(data, dict) or data.get("format") != CHECKPOINT_FORMAT or not {"config", "state_dict"} <= set(data):
+    if (not isinstance(data, dict) or data.get("format") != CHECKPOINT_FORMAT or not {"config", "state_dict"} <= set(data)
+            or not isinstance(data["config"], dict) or not isinstance(data["state_dict"], dict)):
         raise ValueError(f"{not_ours}.")
-    config = PPOConfig.from_dict(data["config"])
-    env = gym.make(config.env_id)
+    try:
+        config = PPOConfig.from_dict(data["config"])
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{path}: the saved config is invalid: {err}") from None
+    try:
+        env = gym.make(config.env_id)
+    except gym.error.Error as err:
+        raise ValueError(f"{path}: the saved config's env_id {config.env_id!r} cannot be made ({err}); register the "
+                         "environment (gymnasium.register) before loading the checkpoint.") from None
     try:
         agent = ActorCritic(env.observation_space, env.action_space, config.hidden_sizes, config.init_log_std, config.norm_obs)
     finally:

@@ -159,3 +159,24 @@ def test_rejects_integer_tensors_and_bad_value_loss_arguments():
         normalize_advantages(torch.ones(1))
     with pytest.raises(ValueError, match="1 dimension"):
         normalize_advantages(torch.ones(2, 2))
+
+
+@pytest.mark.parametrize("name", ["clipped_surrogate", "kl_penalty_surrogate", "value_loss", "value_loss_clipped",
+                                  "importance_ratio", "approx_kl"])
+def test_targets_and_old_quantities_are_constants(name):
+    """Advantages, returns, old values and old log-probs get no gradient from any surrogate or loss."""
+    gen = torch.Generator().manual_seed(0)
+    x = {k: torch.randn(6, generator=gen, dtype=torch.float64, requires_grad=True) for k in ("a", "b", "c", "d")}
+    calls = {
+        "clipped_surrogate": (lambda: clipped_surrogate(x["a"].exp(), x["b"], 0.2), "b"),
+        "kl_penalty_surrogate": (lambda: kl_penalty_surrogate(x["a"].exp(), x["b"], x["c"].exp(), 0.5), "b"),
+        "value_loss": (lambda: value_loss(x["a"], x["b"]), "b"),
+        "value_loss_clipped": (lambda: value_loss(x["a"], x["b"], x["c"], 0.2), "b", "c"),
+        "importance_ratio": (lambda: importance_ratio(x["a"], x["b"]), "b"),
+        "approx_kl": (lambda: approx_kl(x["a"], x["b"]), "b"),
+    }
+    fn, *constants = calls[name]
+    fn().sum().backward()
+    assert x["a"].grad is not None and x["a"].grad.abs().sum() > 0
+    for key in constants:
+        assert x[key].grad is None, f"{name} sends a gradient into an argument that must be a constant"

@@ -24,7 +24,7 @@ def conda_names():
         match = re.match(r"^\s{2}- ([A-Za-z0-9_.-]+)", line)
         if match:
             names.add(match.group(1).lower())
-    return names - {"python", "pip", "pygame"}  # pygame comes with gymnasium[classic-control] on PyPI
+    return names - {"python", "pip"}
 
 
 def test_environment_yml_lists_the_same_packages_as_pyproject():
