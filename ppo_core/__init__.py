@@ -9,6 +9,7 @@ from .agent import ActorCritic
 from .config import PPOConfig
 from .diagnostics import approx_kl, clip_fraction, explained_variance
 from .envs import check_vec_env, make_vec_env
+from .interactive import interactive_figure
 from .normalization import RewardScaler, RunningMeanStd
 from .objectives import adapt_kl_coef, clipped_surrogate, importance_ratio, kl_penalty_surrogate, normalize_advantages, value_loss
 from .plotting import (
@@ -38,5 +39,5 @@ __all__ = [
     "train", "evaluate", "make_agent", "History", "save_checkpoint", "load_checkpoint",
     # figures
     "plot_clipped_surrogate", "plot_bias_variance", "plot_along_line", "plot_learning_curves", "plot_diagnostics",
-    "plot_ratio_histogram",
+    "plot_ratio_histogram", "interactive_figure",
 ]

@@ -58,6 +58,12 @@ class Exercise:
         returns: ``"tensor"`` or ``"float"``.
         atol: the absolute tolerance of the comparison.
         shortcuts: names of ready-made implementations whose use the grader flags.
+        kind: ``"function"`` (the student writes a function) or ``"prediction"`` (the student
+            writes a value before running the cell that shows the answer: a number, a sign or
+            one of ``choices``; ``reference()`` computes the right answer, ``mistakes`` holds
+            ``(description, wrong answer)`` pairs, and ``atol`` is the tolerance for numbers).
+        choices: the options of a prediction among options (compared without case).
+        explanation: for a prediction, one or two sentences printed once it is right.
     """
 
     notebook: str
@@ -70,19 +76,33 @@ class Exercise:
     minutes: int
     points: int
     reference: Callable
-    cases: Callable[[], list]
+    cases: Callable[[], list] | None = None
     mistakes: tuple = ()
     returns: str = "tensor"
     atol: float = 1e-6
     shortcuts: tuple = ()
+    kind: str = "function"
+    choices: tuple = ()
+    explanation: str = ""
+
+    def __post_init__(self):
+        if self.kind not in ("function", "prediction"):
+            raise ValueError(f"Exercise {self.function}: kind must be 'function' or 'prediction', got {self.kind!r}.")
+        if self.kind == "function" and self.cases is None:
+            raise ValueError(f"Exercise {self.function}: a function exercise needs its cases.")
+
+    @property
+    def num_cases(self) -> int:
+        """How many cases the checker runs (a prediction is one)."""
+        return 1 if self.kind == "prediction" else len(self.cases())
 
     def run(self, fn) -> "CheckResult":
-        """Run every case on ``fn``, print the report, and return the :class:`CheckResult`."""
-        return _evaluate(self, fn)
+        """Run every case on ``fn`` (a prediction: check the value), print the report, return the :class:`CheckResult`."""
+        return _evaluate_prediction(self, fn) if self.kind == "prediction" else _evaluate(self, fn)
 
     def check(self, fn, strict: bool = False) -> bool:
         """True if ``fn`` passes every case; with ``strict=True`` a failure raises :class:`CheckFailed`."""
-        result = _evaluate(self, fn)
+        result = self.run(fn)
         if strict and not result.passed:
             raise CheckFailed(f"{self.title}: failed cases: {', '.join(result.failed_cases)}")
         return result.passed
@@ -93,7 +113,8 @@ class Exercise:
             return self.check(fn, strict)
 
         checker.__name__ = checker.__qualname__ = self.checker
-        checker.__doc__ = (f"Check ``{self.signature}`` against {self.title}.\n\n"
+        what = "your prediction" if self.kind == "prediction" else f"``{self.signature}``"
+        checker.__doc__ = (f"Check {what} against {self.title}.\n\n"
                            f"Prints one line per case; returns True if all pass (``strict=True``: raise CheckFailed instead).\n\n"
                            f"Notebook: {self.notebook}.")
         checker.exercise = self
@@ -219,6 +240,36 @@ def _evaluate(exercise: Exercise, fn) -> CheckResult:
     result = CheckResult(exercise.title, results)
     say(f"{result.num_passed}/{len(results)} cases passed." + ("" if result.passed else " Fix the first ✗ above first."))
     result.report = "\n".join(lines)
+    return result
+
+
+def _same_answer(exercise: Exercise, given, answer) -> bool:
+    if exercise.choices:
+        return str(given).strip().lower() == str(answer).strip().lower()
+    return abs(float(given) - float(answer)) <= exercise.atol
+
+
+def _evaluate_prediction(exercise: Exercise, value) -> CheckResult:
+    """Check a predicted value; print one line, the hint of a known wrong answer, or the explanation."""
+    name = exercise.function
+    if value is None or value is Ellipsis:
+        print(f"Checking {name}: ✗ no prediction yet.")
+        raise NotImplementedError(f"{name} is not written yet: replace None with your prediction in its cell, run that "
+                                  "cell, then run this one again.")
+    lines = [f"Checking {name} ({exercise.title}):"]
+    problem = None
+    if exercise.choices and str(value).strip().lower() not in [str(c).lower() for c in exercise.choices]:
+        problem = f"{value!r} is not one of the options {', '.join(repr(c) for c in exercise.choices)}."
+    elif not exercise.choices and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        problem = f"write a number, got {type(value).__name__} {value!r}."
+    elif not _same_answer(exercise, value, exercise.reference()):
+        problem = "not what happens."
+        hint = next((description for description, wrong in exercise.mistakes if _same_answer(exercise, value, wrong)), "")
+        problem += f" {hint}" if hint else ""
+        problem += " Run the next cell, look at the result, and work out why."
+    lines.append(f"  ✓ {value!r}: right. {exercise.explanation}".rstrip() if problem is None else f"  ✗ {value!r}: {problem}")
+    result = CheckResult(exercise.title, [("your prediction", problem)], "\n".join(lines))
+    print(result.report)
     return result
 
 

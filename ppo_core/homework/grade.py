@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..exercises import Exercise, exercises_of
-from .notebooks import default_source_dir, find_cell, identify_notebook, read_notebook, source
+from .notebooks import default_source_dir, definition_pattern, find_cell, identify_notebook, read_notebook, source
 
 
 @dataclass
@@ -90,8 +90,9 @@ def grade_submission(path, source_dir=None, timeout: float = 120.0, partial: boo
     names = {id(c): f"<code cell {i + 1}>" for i, c in enumerate(code)}
     items, flags, run = [], [], set()
     for exercise in exercises:
-        teacher_cell = find_cell(teacher, None, rf"^def {exercise.function}\(")
-        cell = find_cell(submission, teacher_cell.get("id") if teacher_cell else None, rf"^def {exercise.function}\(")
+        pattern = definition_pattern(exercise.function)
+        teacher_cell = find_cell(teacher, None, pattern)
+        cell = find_cell(submission, teacher_cell.get("id") if teacher_cell else None, pattern)
         items.append(dict(function=exercise.function, checker=exercise.checker, cell=None if cell is None else names[id(cell)]))
         flags.append(shortcuts_used(exercise, source(cell)) if cell is not None else ())
         if cell is not None:

@@ -118,6 +118,11 @@ def default_source_dir() -> Path:
     return Path.cwd() / "notebooks"
 
 
+def definition_pattern(name: str) -> str:
+    """A regex for the line that defines an exercise's answer: ``def my_x(`` or ``my_x = ...`` (a prediction)."""
+    return rf"^(def {re.escape(name)}\(|{re.escape(name)}\s*=)"
+
+
 def find_cell(notebook: dict, cell_id: str | None, pattern: str):
     """A cell by its id, else the first code cell whose source matches pattern."""
     code = [c for c in notebook["cells"] if c.get("cell_type") == "code"]
@@ -132,7 +137,7 @@ def identify_notebook(submission: dict, filename: str = "") -> str | None:
     text = "\n".join(source(c) for c in submission["cells"] if c.get("cell_type") == "code")
     scores = {}
     for exercise in CATALOGUE:
-        if re.search(rf"^def {exercise.function}\(", text, re.M):
+        if re.search(definition_pattern(exercise.function), text, re.M):
             scores[exercise.notebook] = scores.get(exercise.notebook, 0) + 1
     if scores:
         return max(scores, key=scores.get)

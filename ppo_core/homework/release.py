@@ -17,6 +17,10 @@ _KEEP_CELL_METADATA = ("nbgrader", "tags", "editable", "deletable")
 
 def _stub(lines, cell_type: str) -> list[str]:
     indent = re.match(r"\s*", lines[0]).group(0)
+    body = [line for line in lines[1:-1] if line.strip() and not line.strip().startswith("#")]
+    prediction = re.match(r"\s*(my_\w+)\s*=", body[0]) if cell_type == "code" and len(body) == 1 else None
+    if prediction:  # a prediction: the student replaces None with a value
+        return [f"{indent}{prediction.group(1)} = None  # YOUR PREDICTION HERE\n"]
     if cell_type == "code":
         return [f"{indent}{CODE_STUB[0]}\n", f"{indent}{CODE_STUB[1]}\n"]
     return [f"{TEXT_STUB}\n"]
