@@ -13,6 +13,7 @@ from .interactive import interactive_figure
 from .normalization import RewardScaler, RunningMeanStd
 from .objectives import adapt_kl_coef, clipped_surrogate, importance_ratio, kl_penalty_surrogate, normalize_advantages, value_loss
 from .plotting import (
+    animate_episode,
     plot_along_line,
     plot_bias_variance,
     plot_clipped_surrogate,
@@ -20,6 +21,7 @@ from .plotting import (
     plot_learning_curves,
     plot_ratio_histogram,
 )
+from .parallel import run_in_workers
 from .ppo import UpdateStats, ppo_update
 from .rollout import Rollout, RolloutCollector
 from .tabular import TabularMDP, TabularRollout
@@ -39,5 +41,7 @@ __all__ = [
     "train", "evaluate", "make_agent", "History", "save_checkpoint", "load_checkpoint",
     # figures
     "plot_clipped_surrogate", "plot_bias_variance", "plot_along_line", "plot_learning_curves", "plot_diagnostics",
-    "plot_ratio_histogram", "interactive_figure",
+    "plot_ratio_histogram", "interactive_figure", "animate_episode",
+    # statistics and parallel runs
+    "run_in_workers",
 ]

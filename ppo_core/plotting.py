@@ -290,3 +290,59 @@ def plot_ratio_histogram(ratios_by_epoch, clip_eps: float, ax=None, epochs=None)
     ax.set_title("Ratios during one update")
     ax.legend(fontsize="small")
     return ax
+
+
+def animate_episode(agent, env_id: str, seed: int = 0, max_steps: int = 200, every: int = 2, fps: int = 25,
+                    size: float = 4.0) -> tuple:
+    """Run one deterministic episode of ``agent`` on ``env_id`` and return it as an inline HTML animation.
+
+    The frames come from the environment's ``rgb_array`` renderer, which needs no display server.
+    Every ``every``-th frame is kept; the animation is ``size`` inches wide (about 90 pixels an inch).
+
+    Args:
+        agent: a :class:`ppo_core.ActorCritic` built for ``env_id``'s spaces.
+        env_id: a gymnasium id with an ``rgb_array`` render mode, e.g. ``"CartPole-v1"``.
+        seed: the episode's reset seed.
+        max_steps: stop after this many steps (the episode may end earlier).
+        every: keep one frame in ``every``.
+        fps: frames per second of the animation.
+        size: the width of the animation in inches.
+
+    Returns:
+        ``(html, episode_return, steps)``: the animation as an HTML string (show it with
+        ``IPython.display.HTML(html)``), the return of the shown steps and their number.
+
+    Notebooks: 05_ppo_cartpole, 06_ppo_continuous.
+    """
+    import gymnasium as gym
+    from matplotlib import animation
+
+    from .envs import to_env_actions
+
+    for name, value in (("max_steps", max_steps), ("every", every), ("fps", fps)):
+        check.positive_int(name, value)
+    env = gym.make(env_id, render_mode="rgb_array")
+    try:
+        agent.check_compatible(env.observation_space, env.action_space, "the environment")
+        observation, _ = env.reset(seed=seed)
+        frames, episode_return, steps = [env.render()], 0.0, 0
+        for steps in range(1, max_steps + 1):
+            action, _, _ = agent.act(torch.as_tensor(observation, dtype=torch.float32)[None], deterministic=True)
+            observation, reward, terminated, truncated, _ = env.step(to_env_actions(action, env.action_space)[0])
+            episode_return += float(reward)
+            if steps % every == 0:
+                frames.append(env.render())
+            if terminated or truncated:
+                break
+    finally:
+        env.close()
+    height, width = frames[0].shape[:2]
+    fig = plt.figure(figsize=(size, size * height / width), dpi=90)
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.set_axis_off()
+    image = ax.imshow(frames[0])
+    anim = animation.FuncAnimation(fig, lambda i: [image.set_data(frames[i])], frames=len(frames), interval=1000 / fps)
+    with plt.rc_context({"animation.frame_format": "jpeg", "animation.embed_limit": 40.0}):
+        html = anim.to_jshtml(default_mode="loop")
+    plt.close(fig)
+    return html, episode_return, steps

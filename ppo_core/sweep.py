@@ -21,16 +21,15 @@ import csv
 import datetime
 import io
 import math
-import multiprocessing
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
 
 from .config import PPOConfig
+from .parallel import run_in_workers
 
 # The 11 rows of the PPO paper's Table 1: id -> (label, PPOConfig fields). beta starts at 1 (the paper's caption).
 SETTINGS = {
@@ -151,7 +150,7 @@ def run_sweep(settings, envs, seeds, backend: str = "process", workers: int = 2,
         raise ValueError(f"`workers` must be a positive int, got {workers!r}.")
     jobs = [(setting, env_id, seed, total_steps) for env_id in envs for setting in settings for seed in seeds]
     if backend == "process":
-        rows = _run_processes(jobs, workers, progress)
+        rows = run_in_workers(_job_function(), [(job,) for job in jobs], workers, desc="runs", progress=progress)
     elif backend == "ray":
         rows = _run_ray(jobs, workers, ray_address, progress)
     else:
@@ -160,28 +159,9 @@ def run_sweep(settings, envs, seeds, backend: str = "process", workers: int = 2,
     return sorted(rows, key=lambda row: order[(row["setting"], row["env_id"], int(row["seed"]))])
 
 
-def _bar(total, progress):
+def _run_ray(jobs, workers, address, progress):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc="runs", unit="run", disable=not progress)
-
-
-def _run_processes(jobs, workers, progress):
-    rows = []
-    if workers == 1:
-        with _bar(len(jobs), progress) as bar:
-            for job in jobs:
-                rows.append(run_one(*job))
-                bar.update(1)
-        return rows
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool, _bar(len(jobs), progress) as bar:
-        for future in as_completed([pool.submit(_job_function(), job) for job in jobs]):
-            rows.append(future.result())
-            bar.update(1)
-    return rows
-
-
-def _run_ray(jobs, workers, address, progress):
     try:
         import ray
     except ImportError:
@@ -193,7 +173,7 @@ def _run_ray(jobs, workers, address, progress):
     try:
         task = ray.remote(num_cpus=1)(_job_function())
         pending, rows = [task.remote(job) for job in jobs], []
-        with _bar(len(jobs), progress) as bar:
+        with tqdm(total=len(jobs), desc="runs", unit="run", disable=not progress) as bar:
             while pending:
                 done, pending = ray.wait(pending, num_returns=1)
                 rows.append(ray.get(done[0]))
