@@ -29,6 +29,15 @@ def nbgrader_metadata(exercise: Exercise, kind: str) -> dict:
     raise ValueError(f"kind must be 'solution' or 'check', got {kind!r}")
 
 
+def check_cell_source(exercise: Exercise) -> str:
+    """The code of the cell that checks an exercise: the checker reached by its module path.
+
+    ``import ppo_core.checks`` rebinds the name ``ppo_core`` to the real module, so a student's
+    ``check_gae = lambda f: True`` elsewhere in the notebook changes nothing here.
+    """
+    return f"import ppo_core.checks\nassert ppo_core.checks.{exercise.checker}({exercise.function})"
+
+
 def source(cell) -> str:
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else source
