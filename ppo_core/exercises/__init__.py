@@ -13,8 +13,9 @@ from pathlib import Path
 from . import advantage, clipped_surrogate, importance_sampling, policy_gradient, ppo_cartpole, ppo_continuous
 from ._engine import Case, CheckFailed, CheckResult, Exercise
 
-CATALOGUE: tuple = (advantage.EXERCISES + policy_gradient.EXERCISES + importance_sampling.EXERCISES
-                    + clipped_surrogate.EXERCISES + ppo_cartpole.EXERCISES + ppo_continuous.EXERCISES)
+MODULES = (advantage, policy_gradient, importance_sampling, clipped_surrogate, ppo_cartpole, ppo_continuous)
+CATALOGUE: tuple = tuple(exercise for module in MODULES for exercise in module.EXERCISES)
+CHECKERS: dict = {exercise.checker: getattr(module, exercise.checker) for module in MODULES for exercise in module.EXERCISES}
 
 
 def exercises_of(notebook) -> list:
@@ -41,4 +42,4 @@ def run_checker(checker, fn) -> CheckResult:
     return find_exercise(name).run(fn)
 
 
-__all__ = ["CATALOGUE", "Case", "CheckFailed", "CheckResult", "Exercise", "exercises_of", "find_exercise", "run_checker"]
+__all__ = ["CATALOGUE", "CHECKERS", "MODULES", "Case", "CheckFailed", "CheckResult", "Exercise", "exercises_of", "find_exercise", "run_checker"]
