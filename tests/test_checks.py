@@ -8,9 +8,12 @@ from ppo_core import checks
 from ppo_core.exercises import CATALOGUE, find_exercise
 from ppo_core.exercises._data import hand_rollout
 
-CHECKERS = [getattr(checks, e.checker) for e in CATALOGUE]
+FUNCTIONS = [e for e in CATALOGUE if e.kind == "function"]
+PREDICTIONS = [e for e in CATALOGUE if e.kind == "prediction"]
+CHECKERS = [getattr(checks, e.checker) for e in FUNCTIONS]
 MISTAKES = [(checker, description, wrong) for checker in CHECKERS
             for description, wrong in find_exercise(checker.__name__).mistakes]
+PREDICTION_MISTAKES = [(e, description, wrong) for e in PREDICTIONS for description, wrong in e.mistakes]
 
 
 def test_every_public_checker_is_registered():
@@ -43,9 +46,35 @@ def test_rejects_the_mistake_and_names_it(checker, description, wrong, capsys):
 def test_run_checker_counts_cases(checker, capsys):
     exercise = find_exercise(checker.__name__)
     good = checks.run_checker(checker, exercise.reference)
-    assert good.passed and good.num_passed == len(exercise.cases()) and good.failed_cases == []
+    assert good.passed and good.num_passed == exercise.num_cases and good.failed_cases == []
     bad = checks.run_checker(checker.__name__, exercise.mistakes[0][1])
     assert not bad.passed and bad.failed_cases and "✗" in bad.report
+
+
+# ----- predictions --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("exercise", PREDICTIONS, ids=lambda e: e.function)
+def test_prediction_accepts_the_computed_answer_and_rejects_every_other_option(exercise, capsys):
+    checker = getattr(checks, exercise.checker)
+    answer = exercise.reference()
+    assert checker(answer) is True and "✓" in capsys.readouterr().out
+    if exercise.choices:
+        assert str(answer).lower() in [str(c).lower() for c in exercise.choices]
+        wrong = [c for c in exercise.choices if str(c).lower() != str(answer).lower()]
+        assert wrong and all(checker(c) is False for c in wrong)
+        assert len(exercise.mistakes) >= min(3, len(wrong)), "name the misconception behind the wrong options"
+        assert checker("not an option") is False and "not one of the options" in capsys.readouterr().out
+    else:
+        assert checker(float(answer) + 10 * exercise.atol + 1.0) is False
+    with pytest.raises(NotImplementedError):
+        checker(None)
+
+
+@pytest.mark.parametrize("exercise, description, wrong", PREDICTION_MISTAKES,
+                         ids=[f"{e.function}:{d[:30]}" for e, d, _ in PREDICTION_MISTAKES])
+def test_prediction_names_the_misconception(exercise, description, wrong, capsys):
+    assert getattr(checks, exercise.checker)(wrong) is False
+    assert description in capsys.readouterr().out
 
 
 def test_gae_checker_names_truncation_as_termination(capsys):

@@ -36,7 +36,7 @@ def fill_back(student, teacher):
     by_id = {c["id"]: c for c in teacher["cells"]}
     filled = json.loads(json.dumps(student))
     for cell in filled["cells"]:
-        if homework.CODE_STUB[1] in source(cell):
+        if homework.is_stub(source(cell)):
             cell["source"] = by_id[cell["id"]]["source"]
     return filled
 
@@ -86,10 +86,12 @@ def test_student_copy_has_no_solution_left(path, student_dir):
     for line in secret:
         assert json.dumps(line, ensure_ascii=False)[1:-1] not in text, f"solution line left in the copy: {line!r}"
     assert set(student["metadata"]) <= {"kernelspec", "language_info"}
-    stubs = [c for c in code_cells(student) if homework.CODE_STUB[1] in source(c)]
-    assert len(stubs) == len(homework.exercises_of(path))
-    for cell in stubs:
-        assert homework.CODE_STUB[0] in source(cell) and cell["metadata"]["deletable"] is False
+    stubs = [c for c in code_cells(student) if homework.is_stub(source(c))]
+    exercises = homework.exercises_of(path)
+    assert len(stubs) == len(exercises)
+    for cell, exercise in zip(stubs, exercises):
+        stub = homework.PREDICTION_STUB if exercise.kind == "prediction" else homework.CODE_STUB[0]
+        assert stub in source(cell) and cell["metadata"]["deletable"] is False
     for cell in code_cells(student):
         assert cell["outputs"] == [] and cell["execution_count"] is None
         if cell["metadata"].get("nbgrader", {}).get("grade"):
@@ -211,7 +213,8 @@ def test_grading_the_series(student_dir, tmp_path):
     assert cli.main(["grade", *submissions, "--csv", str(table), "--feedback", str(feedback)]) == 0
     rows = list(csv.DictReader(table.open(encoding="utf-8")))
     assert len(rows) == len(homework.exercises_of(NOTEBOOKS[0])) + len(homework.CATALOGUE)
-    blank_rows, filled_rows = rows[:2], rows[2:]
+    first = len(homework.exercises_of(NOTEBOOKS[0]))
+    blank_rows, filled_rows = rows[:first], rows[first:]
     assert all(r["status"] == "not attempted" and float(r["points"]) == 0 for r in blank_rows)
     assert all(r["status"] == "passed" and float(r["points"]) == float(r["max_points"]) for r in filled_rows)
     assert all(r["cases_passed"] == r["cases_total"] != "0" for r in filled_rows)
@@ -331,7 +334,7 @@ def test_no_cell_shows_an_answer_before_its_exercise(path):
     notebook = homework.read_notebook(path)
     cells = notebook["cells"]
     for exercise in homework.exercises_of(path):
-        at = next(i for i, c in enumerate(cells) if re.search(rf"^def {exercise.function}\(", source(c), re.M))
+        at = next(i for i, c in enumerate(cells) if re.search(notebooks.definition_pattern(exercise.function), source(c), re.M))
         for i, cell in enumerate(cells[:at]):
             shown = re.findall(r"getsource\((\w+)\)", source(cell))
             assert not set(shown) & set(exercise.shortcuts), f"cell {i} prints the answer to {exercise.function} (cell {at})"

@@ -1,10 +1,13 @@
-"""Exercises of notebook 02_policy_gradient: the softmax score and returns-to-go."""
+"""Exercises of notebook 02_policy_gradient: the softmax score, returns-to-go, and two predictions."""
 
 from __future__ import annotations
+
+import math
 
 import torch
 
 from ..advantages import discounted_cumsum
+from ..tabular import TabularMDP
 from ._data import column, random_rollout
 from ._engine import Case, Exercise
 
@@ -45,10 +48,6 @@ _CUMSUM_MISTAKES = [
     ("leave out the current term (y_t = discount * y_{t+1}, the sum from t + 1 on)",
      lambda x, discount, episode_ends: discounted_cumsum(x, discount, episode_ends) - x),
 ]
-
-
-
-
 
 
 def _softmax_score_reference(logits, actions):
@@ -102,6 +101,101 @@ DISCOUNTED_CUMSUM = Exercise(
     difficulty=2, minutes=10, points=3, reference=discounted_cumsum, cases=_discounted_cumsum_cases,
     mistakes=tuple(_CUMSUM_MISTAKES), shortcuts=("discounted_cumsum", "gae"))
 
-EXERCISES = (SOFTMAX_SCORE, DISCOUNTED_CUMSUM)
+
+# ----- predictions -------------------------------------------------------------------------------
+
+def _notebook_mdp():
+    """The MDP and the policy logits of notebook 02 (section 2), drawn with the notebook's seeds."""
+    base = TabularMDP.random(num_states=6, num_actions=3, gamma=0.9, num_terminal=1, seed=0)
+    rewards = base.rewards + 1.0 * (~base.terminal)[:, None]  # +1 per step alive, as in the notebook
+    mdp = TabularMDP(base.transitions, rewards, base.initial, base.gamma, base.terminal)
+    gen = torch.Generator().manual_seed(1)
+    torch.randn(4, generator=gen, dtype=torch.float64)  # the notebook's first draw: section 1's logits
+    theta = torch.randn(mdp.num_states, mdp.num_actions, generator=gen, dtype=torch.float64)
+    return mdp, theta
+
+
+VARIANCE_RATIO_OPTIONS = ("1", "2", "10", "100")
+
+
+def _variance_ratio_answer() -> str:
+    """The option nearest, on a log scale, to tr Cov(g_i) with Psi_t = G_t over tr Cov(g_i) with Psi_t = A(s_t, a_t).
+
+    g_i = sum_t gamma^t grad log pi(a_t|s_t) Psi_t over the first episode of each of 2000 columns
+    of a [40, 2000] rollout of the notebook's MDP (0.2 s on one thread).
+    """
+    mdp, theta = _notebook_mdp()
+    num_episodes, num_steps = 2000, 40
+    rollout = mdp.sample(theta, num_envs=num_episodes, num_steps=num_steps, generator=torch.Generator().manual_seed(0))
+    episode_ends = rollout.terminated | rollout.truncated
+    if not episode_ends.any(0).all():
+        raise RuntimeError("an episode outlasted the sampling window; increase num_steps")
+    rows = torch.arange(num_steps)[:, None]                                        # [T, 1]
+    in_first = (rows <= episode_ends.int().argmax(0)[None, :]).double()            # [T, N] first episode of each column
+    scores = torch.nn.functional.one_hot(rollout.actions, mdp.num_actions).double() - mdp.policy(theta)[rollout.states]
+    columns = torch.arange(num_episodes).expand(num_steps, num_episodes)
+
+    def trace_of_covariance(psi):  # psi: [T, N]
+        weights = mdp.gamma ** rows.double() * psi * in_first
+        g = torch.zeros(num_episodes, mdp.num_states, mdp.num_actions, dtype=torch.float64)
+        g.index_put_((columns, rollout.states), weights[..., None] * scores, accumulate=True)
+        return g.flatten(1).var(0).sum().item()
+
+    returns_to_go = discounted_cumsum(rollout.rewards, mdp.gamma, episode_ends)
+    advantages = mdp.advantages(theta)[rollout.states, rollout.actions]
+    ratio = trace_of_covariance(returns_to_go) / trace_of_covariance(advantages)
+    return min(VARIANCE_RATIO_OPTIONS, key=lambda option: abs(math.log(ratio / float(option))))
+
+
+VARIANCE_RATIO = Exercise(
+    notebook="02_policy_gradient", function="my_prediction_variance_ratio", checker="check_prediction_variance_ratio",
+    title="how many times smaller the variance is with the advantage than with the return-to-go", signature="",
+    goal="unbiased is not the same as equally noisy: predict how much variance the advantage removes",
+    difficulty=1, minutes=3, points=1, reference=_variance_ratio_answer, kind="prediction",
+    choices=VARIANCE_RATIO_OPTIONS,
+    mistakes=(
+        ("Both estimators have the same mean, but the same mean does not mean the same spread.", "1"),
+        ("Subtracting V(s_t) alone already removes more than half of it here; the advantage also removes the noise "
+         "of the future, G_t - Q(s_t, a_t).", "2"),
+        ("Some noise is left: which action was sampled in each state is still random, and so is its score.", "100"),
+    ),
+    explanation="With G_t every action taken is pushed up by a large, mostly positive return; the advantage keeps only "
+                "how much better or worse than average the action was, so one episode's estimate spreads an order of "
+                "magnitude less.")
+
+
+DROPPED_DISCOUNT_OPTIONS = ("shorter", "the same", "longer")
+
+
+def _dropped_discount_answer() -> str:
+    """How the mean of the estimator without gamma^t compares in length with grad J, computed exactly.
+
+    Its mean is sum_s eta(s) sum_a pi A grad log pi with the undiscounted visitation eta (tabular
+    softmax: eta(s) pi(b|s) A(s, b)); grad J has rho(s) in place of eta(s).
+    """
+    mdp, theta = _notebook_mdp()
+    dropped = mdp.visitation(theta, discount=1.0)[:, None] * mdp.policy(theta) * mdp.advantages(theta)
+    ratio = (dropped.norm() / mdp.policy_gradient(theta).norm()).item()
+    return "longer" if ratio > 1 + 1e-9 else "shorter" if ratio < 1 - 1e-9 else "the same"
+
+
+DROPPED_DISCOUNT = Exercise(
+    notebook="02_policy_gradient", function="my_prediction_dropped_discount", checker="check_prediction_dropped_discount",
+    title="the length of the average gradient estimate without gamma^t, compared with grad J", signature="",
+    goal="dropping gamma^t (as PPO's Eq. (1) does) changes the vector being estimated",
+    difficulty=1, minutes=3, points=1, reference=_dropped_discount_answer, kind="prediction",
+    choices=DROPPED_DISCOUNT_OPTIONS,
+    mistakes=(
+        ("Dropping gamma^t replaces the weight gamma^t <= 1 of step t by 1: no weight gets smaller.", "shorter"),
+        ("The expectation does change: each state is weighted by its expected number of visits eta(s) instead of "
+         "its discounted visitation rho(s) <= eta(s).", "the same"),
+    ),
+    explanation="For the tabular softmax each component rho(s) pi(b|s) A(s, b) of grad J becomes eta(s) pi(b|s) A(s, b): "
+                "the same sign, and at least as large because eta(s) >= rho(s).")
+
+
+EXERCISES = (SOFTMAX_SCORE, DISCOUNTED_CUMSUM, VARIANCE_RATIO, DROPPED_DISCOUNT)
 check_softmax_score = SOFTMAX_SCORE.make_checker()
 check_discounted_cumsum = DISCOUNTED_CUMSUM.make_checker()
+check_prediction_variance_ratio = VARIANCE_RATIO.make_checker()
+check_prediction_dropped_discount = DROPPED_DISCOUNT.make_checker()

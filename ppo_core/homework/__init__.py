@@ -9,10 +9,10 @@ The exercises themselves are declared in :mod:`ppo_core.exercises`.
 
 from ..exercises import CATALOGUE, exercises_of
 from .grade import Grade, grade_submission, shortcuts_used
-from .notebooks import (BEGIN_SOLUTION, check_cell_source, CODE_STUB, END_SOLUTION, TEXT_STUB, identify_notebook, nbgrader_metadata, read_notebook,
+from .notebooks import (BEGIN_SOLUTION, PREDICTION_STUB, check_cell_source, is_stub, CODE_STUB, END_SOLUTION, TEXT_STUB, identify_notebook, nbgrader_metadata, read_notebook,
                         solution_lines, source, write_notebook)
 from .release import make_student_copy, release
 
 __all__ = ["CATALOGUE", "exercises_of", "Grade", "grade_submission", "shortcuts_used", "BEGIN_SOLUTION", "END_SOLUTION",
-           "CODE_STUB", "TEXT_STUB", "check_cell_source", "identify_notebook", "nbgrader_metadata", "read_notebook", "solution_lines", "source",
+           "CODE_STUB", "TEXT_STUB", "PREDICTION_STUB", "is_stub", "check_cell_source", "identify_notebook", "nbgrader_metadata", "read_notebook", "solution_lines", "source",
            "write_notebook", "make_student_copy", "release"]

@@ -15,6 +15,7 @@ from ..exercises import CATALOGUE, Exercise
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
+PREDICTION_STUB = "# YOUR PREDICTION HERE"  # a prediction's stub: `my_x = None  # YOUR PREDICTION HERE`
 TEXT_STUB = "YOUR ANSWER HERE"
 _MIN_LEAK_LENGTH = 12  # solution lines shorter than this (e.g. `return out`) are too generic to count as leaks
 
@@ -36,6 +37,11 @@ def check_cell_source(exercise: Exercise) -> str:
     ``check_gae = lambda f: True`` elsewhere in the notebook changes nothing here.
     """
     return f"import ppo_core.checks\nassert ppo_core.checks.{exercise.checker}({exercise.function})"
+
+
+def is_stub(cell_source: str) -> bool:
+    """True for a student copy's unfinished exercise cell (a function stub or a prediction stub)."""
+    return CODE_STUB[1] in cell_source or PREDICTION_STUB in cell_source
 
 
 def source(cell) -> str:

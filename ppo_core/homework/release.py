@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from ..exercises import exercises_of
-from .notebooks import (BEGIN_HIDDEN, BEGIN_SOLUTION, CODE_STUB, END_HIDDEN, END_SOLUTION, TEXT_STUB, read_notebook, regions,
+from .notebooks import (BEGIN_HIDDEN, BEGIN_SOLUTION, CODE_STUB, END_HIDDEN, END_SOLUTION, PREDICTION_STUB, TEXT_STUB, is_stub, read_notebook, regions,
                         set_source, shown_elsewhere, solution_lines, source, write_notebook)
 
 _KEEP_NOTEBOOK_METADATA = ("kernelspec", "language_info")
@@ -20,7 +20,7 @@ def _stub(lines, cell_type: str) -> list[str]:
     body = [line for line in lines[1:-1] if line.strip() and not line.strip().startswith("#")]
     prediction = re.match(r"\s*(my_\w+)\s*=", body[0]) if cell_type == "code" and len(body) == 1 else None
     if prediction:  # a prediction: the student replaces None with a value
-        return [f"{indent}{prediction.group(1)} = None  # YOUR PREDICTION HERE\n"]
+        return [f"{indent}{prediction.group(1)} = None  {PREDICTION_STUB}\n"]
     if cell_type == "code":
         return [f"{indent}{CODE_STUB[0]}\n", f"{indent}{CODE_STUB[1]}\n"]
     return [f"{TEXT_STUB}\n"]
@@ -92,7 +92,7 @@ def release(paths, out_dir, force: bool = False) -> list[Path]:
     written = []
     for path, notebook, student, target in copies:
         write_notebook(student, target)
-        stubs = sum(source(c).count(CODE_STUB[1]) for c in student["cells"] if c["cell_type"] == "code")
+        stubs = sum(is_stub(source(c)) for c in student["cells"] if c["cell_type"] == "code")
         names = ", ".join(e.function for e in exercises_of(path)) or "no catalogued exercises"
         print(f"{path} -> {target}: {stubs} solution region(s) replaced ({names})")
         shown = shown_elsewhere(notebook)
