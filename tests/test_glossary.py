@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-CJK = r"[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z\- ]*[\u4e00-\u9fff]|[\u4e00-\u9fff]"
+CJK = r"(?:[A-Za-z]+ ?)?(?:[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z\- ]*[\u4e00-\u9fff]|[\u4e00-\u9fff])"  # e.g. 优势函数, KL 散度
 
 
 def glossary():
