@@ -1,10 +1,11 @@
-"""Exercises of notebook 01_advantage: the TD residual and GAE."""
+"""Exercises of notebook 01_advantage: the TD residual, GAE, and two predictions."""
 
 from __future__ import annotations
 
 import torch
 
 from ..advantages import discounted_cumsum, gae, td_residuals
+from ..tabular import TabularMDP
 from ._data import column, hand_rollout, random_rollout, without
 from ._engine import Case, Exercise
 
@@ -101,12 +102,88 @@ _TD_MISTAKES = [
 ]
 
 
+def _generator(seed):
+    return torch.Generator().manual_seed(seed)
+
+
+def _notebook_mdp():
+    """Notebook 01's MDP, policy parameters (section 1) and critic error e (section 6): ``(mdp, theta, error)``."""
+    mdp = TabularMDP.random(num_states=6, num_actions=3, gamma=0.95, num_terminal=1, reward_noise=0.5, seed=1)
+    theta = torch.randn(mdp.num_states, mdp.num_actions, generator=_generator(1), dtype=torch.float64)
+    error = torch.randn(mdp.num_states, generator=_generator(62), dtype=torch.float64)
+    error[mdp.terminal] = 0.0
+    return mdp, theta, error
+
+
+def _notebook_alive_task():
+    """Notebook 01's continuing task of section 4 (+1 per step, no terminal state): ``(alive, theta_alive)``."""
+    base = TabularMDP.random(num_states=5, num_actions=3, gamma=0.95, num_terminal=0, seed=2)
+    alive = TabularMDP(base.transitions, base.rewards + 1.0, base.initial, gamma=0.95, reward_noise=0.5)
+    return alive, torch.randn(5, 3, generator=_generator(50), dtype=torch.float64)
+
+
+def _truncation_as_termination_error() -> float:
+    """The mean of delta_t - A(s_t, a_t) at a time-limit cut when truncation is treated as termination.
+
+    Dropping gamma * V(s_{t+1}) from the TD target shifts its mean by -gamma * E[V(s_{t+1}) | s_t, a_t];
+    under the notebook's 10-step time limit the cut meets s_t ~ mu_0 P_pi^9 (the tenth state), a_t ~ pi.
+    """
+    alive, theta = _notebook_alive_task()
+    pi, values = alive.policy(theta), alive.state_values(theta)
+    p_pi = torch.einsum("sa,sat->st", pi, alive.transitions)
+    state_at_cut = alive.initial @ torch.linalg.matrix_power(p_pi, 9)
+    return -(alive.gamma * state_at_cut[:, None] * pi * (alive.transitions @ values)).sum().item()
+
+
+def _gae_variance_at_0_4_against_0() -> str:
+    """With the wrong critic V + e, is Var[GAE(0.4)] "larger", "smaller" or "the same" as Var[GAE(0)]?
+
+    Measured with ``gae`` on a rollout of the notebook's MDP: the variance of A_hat_t + V_hat(s_t)
+    within each start pair (s, a), averaged with the weights mu_0(s) pi(a|s), as in section 6.
+    """
+    mdp, theta, error = _notebook_mdp()
+    critic = mdp.state_values(theta) + error
+    rollout = mdp.sample(theta, num_envs=2000, num_steps=40, generator=_generator(7))
+    ended = rollout.terminated | rollout.truncated
+    starts = torch.cat([torch.ones_like(ended[:1]), ended[:-1]])  # first rows of episodes
+    starts[-20:] = False  # episodes last 3.4 steps on average: these end inside the rollout
+    pair = (rollout.states * mdp.num_actions + rollout.actions)[starts]
+    size = mdp.num_states * mdp.num_actions
+    weights = (mdp.initial[:, None] * mdp.policy(theta)).flatten()
+    count = torch.bincount(pair, minlength=size).double()
+
+    def variance(gae_lambda):
+        x = (gae(rollout.rewards, critic[rollout.states], critic[rollout.next_states], rollout.terminated,
+                 rollout.truncated, mdp.gamma, gae_lambda) + critic[rollout.states])[starts]
+        mean = torch.bincount(pair, weights=x, minlength=size) / count.clamp(min=1)
+        within = torch.bincount(pair, weights=(x - mean[pair]) ** 2, minlength=size) / (count - 1).clamp(min=1)
+        return (weights * within).sum().item()
+
+    at_0, at_0_4 = variance(0.0), variance(0.4)
+    if abs(at_0_4 - at_0) < 0.02 * at_0:
+        return "the same"
+    return "smaller" if at_0_4 < at_0 else "larger"
+
+
 TD_RESIDUALS = Exercise(
     notebook="01_advantage", function="my_td_residuals", checker="check_td_residuals",
     title="td_residuals (the note's td_delta)", signature="fn(rewards, values, next_values, terminated, gamma) -> [T, N]",
     goal="the one-step advantage estimate (the note's td_delta), with no bootstrap after termination",
     difficulty=1, minutes=5, points=2, reference=td_residuals, cases=_td_cases, mistakes=tuple(_TD_MISTAKES),
     shortcuts=("td_residuals", "gae", "n_step_advantages"))
+
+PREDICTION_TRUNCATION_ERROR = Exercise(
+    notebook="01_advantage", function="my_prediction_truncation_error", checker="check_prediction_truncation_error",
+    title="the TD residual's error at a time limit treated as termination", signature="",
+    goal="predict how far off the TD residual is at a truncated step when truncation is treated as termination",
+    difficulty=1, minutes=3, points=1, reference=_truncation_as_termination_error, kind="prediction", atol=1.0,
+    mistakes=(
+        ("Treating truncation as termination is not a small error: it drops a whole value gamma * V(s_{t+1}) from the "
+         "TD target, not an amount of the size of an advantage.", 0.0),
+        ("Mind the sign: the dropped term gamma * V(s_{t+1}) is positive here (V is about 10), so the residual gets smaller.", 9.3),
+    ),
+    explanation="The shortcut drops gamma * V(s_{t+1}) (about 0.95 * 9.8) from the TD target: an error of about -9.3, "
+                "against advantages below 1.1.")
 
 GAE = Exercise(
     notebook="01_advantage", function="my_gae", checker="check_gae",
@@ -116,6 +193,23 @@ GAE = Exercise(
     difficulty=2, minutes=15, points=4, reference=gae, cases=_gae_cases, mistakes=tuple(_GAE_MISTAKES),
     shortcuts=("gae", "discounted_cumsum", "n_step_advantages"))
 
-EXERCISES = (TD_RESIDUALS, GAE)
+PREDICTION_GAE_VARIANCE = Exercise(
+    notebook="01_advantage", function="my_prediction_gae_variance", checker="check_prediction_gae_variance",
+    title="the variance of GAE(0.4) against GAE(0) with a wrong critic", signature="",
+    goal="predict whether the variance of GAE grows or falls with lambda when the critic is wrong",
+    difficulty=1, minutes=3, points=1, reference=_gae_variance_at_0_4_against_0, kind="prediction",
+    choices=("larger", "smaller", "the same"),
+    mistakes=(
+        ("Variance grows with lambda when the critic is exact; a wrong critic adds variance of its own at small lambda.",
+         "larger"),
+        ("The critic's error does not only shift the mean: gamma * e(s_{t+1}) changes with the random next state.",
+         "the same"),
+    ),
+    explanation="At lambda = 0 the estimate carries the whole critic error gamma * e(s_{t+1}) of a random next state; "
+                "raising lambda shrinks the weight of the critic's errors faster than it adds reward noise, up to lambda ≈ 0.37.")
+
+EXERCISES = (TD_RESIDUALS, PREDICTION_TRUNCATION_ERROR, GAE, PREDICTION_GAE_VARIANCE)
 check_td_residuals = TD_RESIDUALS.make_checker()
+check_prediction_truncation_error = PREDICTION_TRUNCATION_ERROR.make_checker()
 check_gae = GAE.make_checker()
+check_prediction_gae_variance = PREDICTION_GAE_VARIANCE.make_checker()
