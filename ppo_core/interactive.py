@@ -2,7 +2,7 @@
 
 ``interactive_figure(draw, controls)`` draws the figure once at the controls' defaults and shows it
 as an ordinary image (what a rendered page, a PDF or a frontend without widgets shows), then, where
-ipywidgets is installed, adds sliders that redraw the figure below them. ``draw`` is a plain
+ipywidgets is installed, adds sliders; moving one draws the figure for the new values below them. ``draw`` is a plain
 function of the control values, so a notebook can also call it directly, e.g. under a test.
 
 Notebooks: 01_advantage, 04_clipped_surrogate.
@@ -41,7 +41,15 @@ def interactive_figure(draw, controls: dict, figsize=(8, 4)):
     except ImportError:
         return None
     widgets = {name: _widget(ipywidgets, name, spec, defaults[name]) for name, spec in controls.items()}
-    output = ipywidgets.interactive_output(lambda **values: _show(draw, figsize, values), widgets)
+    output = ipywidgets.Output()  # empty until a control moves: the static figure above shows the defaults
+
+    def redraw(_change):
+        with output:
+            output.clear_output(wait=True)
+            _show(draw, figsize, {name: widget.value for name, widget in widgets.items()})
+
+    for widget in widgets.values():
+        widget.observe(redraw, names="value")
     box = ipywidgets.VBox([ipywidgets.HBox(list(widgets.values())), output])
     display(box)
     return box

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import torch
+from torch.distributions import Categorical
 
-from ..objectives import adapt_kl_coef, clipped_surrogate, kl_penalty_surrogate
+from ..objectives import adapt_kl_coef, clipped_surrogate, importance_ratio, kl_penalty_surrogate
 from ._engine import Case, Exercise
 
 
@@ -48,8 +49,40 @@ _CLIP_MISTAKES = [
 ]
 
 
+_SHARES = {"none": 0.0, "about a third": 1 / 3, "about two thirds": 2 / 3, "all": 1.0}
 
 
+def _strictly_lower_share() -> str:
+    """Notebook 04, section 4: on the notebook's 100,000 random (r, A) pairs, the share where min(r A, clip(r) A) < r A.
+
+    The same pairs as the notebook (r = exp(0.5 z), A ~ N(0, 1), generator seed 1), eps = 0.2; returns the
+    option of ``_SHARES`` closest to the measured share (about 0.34).
+    """
+    gen = torch.Generator().manual_seed(1)
+    ratio = torch.exp(0.5 * torch.randn(100_000, generator=gen, dtype=torch.float64))
+    advantages = torch.randn(100_000, generator=gen, dtype=torch.float64)
+    share = (clipped_surrogate(ratio, advantages, 0.2) < ratio * advantages).double().mean().item()
+    return min(_SHARES, key=lambda option: abs(_SHARES[option] - share))
+
+
+def _far_ratio_gradient() -> str:
+    """Notebook 04, section 5 (b): how the gradient of an L^CLIP term with respect to the logits changes from r = 1 to r = 10.5.
+
+    A two-action softmax policy with old logits [0, -3] (pi_old(a=1) = 0.047), the bad action a = 1 with A = -2;
+    the update has moved the logits to [0, 0] (pi(a=1) = 0.5). Compares the gradient norms at the two points.
+    """
+    old_logits = torch.tensor([0.0, -3.0], dtype=torch.float64)
+    action, advantage = torch.tensor(1), torch.tensor([-2.0], dtype=torch.float64)
+    old_log_prob = Categorical(logits=old_logits).log_prob(action)
+
+    def gradient_norm(logits):
+        logits = logits.clone().requires_grad_(True)
+        ratio = importance_ratio(Categorical(logits=logits).log_prob(action), old_log_prob).reshape(1)
+        clipped_surrogate(ratio, advantage, 0.2).sum().backward()
+        return logits.grad.norm().item()
+
+    growth = gradient_norm(torch.zeros(2, dtype=torch.float64)) / gradient_norm(old_logits)
+    return "zero" if growth == 0 else "smaller" if growth < 0.8 else "about the same" if growth <= 1.25 else "larger"
 
 
 def _klpen_cases():
@@ -136,6 +169,40 @@ CLIPPED_SURROGATE = Exercise(
     difficulty=1, minutes=10, points=3, reference=clipped_surrogate, cases=_clip_cases, mistakes=tuple(_CLIP_MISTAKES),
     shortcuts=("clipped_surrogate",))
 
+PREDICTION_STRICTLY_LOWER = Exercise(
+    notebook="04_clipped_surrogate", function="my_prediction_strictly_lower", checker="check_prediction_strictly_lower",
+    title="the share of random (r, A) pairs where the L^CLIP term is strictly below r A", signature="",
+    goal="predict that the clip lowers a term only on the flat side, not wherever the ratio leaves the interval",
+    difficulty=1, minutes=3, points=1, reference=_strictly_lower_share, kind="prediction",
+    choices=tuple(_SHARES),
+    mistakes=(
+        ("About two thirds of the ratios lie outside [1 - eps, 1 + eps], but the min lowers a term only on the flat "
+         "side: above 1 + eps when A > 0, below 1 - eps when A < 0. On the other side it takes r A itself.",
+         "about two thirds"),
+        ("min(x, y) <= x allows equality: inside the interval both arguments are r A.", "all"),
+        ("The bound is strict wherever the clipped argument is the smaller one, e.g. A > 0 and r > 1 + eps: "
+         "(1 + eps) A < r A.", "none"),
+    ),
+    explanation="A term drops below r A only in a flat zone (A > 0 above 1 + eps, A < 0 below 1 - eps): about half "
+                "of the pairs outside the interval, a third of all.")
+
+PREDICTION_FAR_RATIO_GRADIENT = Exercise(
+    notebook="04_clipped_surrogate", function="my_prediction_far_ratio_gradient",
+    checker="check_prediction_far_ratio_gradient",
+    title="the gradient of an L^CLIP term at r = 10.5 (A < 0) against r = 1", signature="",
+    goal="predict that clipping the ratio does not bound the gradient: with A < 0 it grows with r above 1 + eps",
+    difficulty=1, minutes=3, points=1, reference=_far_ratio_gradient, kind="prediction",
+    choices=("zero", "smaller", "about the same", "larger"),
+    mistakes=(
+        ("The gradient is zero only in the flat zone, and with A < 0 that zone is r < 1 - eps. Above 1 + eps the min "
+         "takes the unclipped r A, whose gradient flows.", "zero"),
+        ("torch.clamp clips the ratio, not the gradient: nothing caps the gradient of the unclipped term r A.",
+         "about the same"),
+        ("The unclipped term's gradient A r (e_a - pi) carries the factor r, which grew about tenfold.", "smaller"),
+    ),
+    explanation="Above 1 + eps with A < 0 the min takes r A, whose gradient with respect to the logits is A r (e_a - pi): "
+                "it grows with r (here about 5.5 times), and the clip bounds none of it.")
+
 KL_PENALTY_SURROGATE = Exercise(
     notebook="04_clipped_surrogate", function="my_kl_penalty_surrogate", checker="check_kl_penalty_surrogate",
     title="kl_penalty_surrogate (L^KLPEN per sample)", signature="fn(ratio, advantages, kl, kl_coef) -> [B]",
@@ -150,7 +217,10 @@ ADAPT_KL_COEF = Exercise(
     difficulty=1, minutes=5, points=2, reference=adapt_kl_coef, cases=_adapt_cases, mistakes=tuple(_ADAPT_MISTAKES),
     returns="float", shortcuts=("adapt_kl_coef",))
 
-EXERCISES = (CLIPPED_SURROGATE, KL_PENALTY_SURROGATE, ADAPT_KL_COEF)
+EXERCISES = (CLIPPED_SURROGATE, PREDICTION_STRICTLY_LOWER, PREDICTION_FAR_RATIO_GRADIENT, KL_PENALTY_SURROGATE,
+             ADAPT_KL_COEF)
 check_clipped_surrogate = CLIPPED_SURROGATE.make_checker()
+check_prediction_strictly_lower = PREDICTION_STRICTLY_LOWER.make_checker()
+check_prediction_far_ratio_gradient = PREDICTION_FAR_RATIO_GRADIENT.make_checker()
 check_kl_penalty_surrogate = KL_PENALTY_SURROGATE.make_checker()
 check_adapt_kl_coef = ADAPT_KL_COEF.make_checker()
