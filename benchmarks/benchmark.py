@@ -7,9 +7,8 @@ Per environment it prints: the seeds that reached the threshold, the median env 
 seconds (training only, evaluation excluded) to first reach it, the median env steps to reach it
 for good (every later evaluation stays at or above it), the final evaluation return, the training
 throughput in env steps per second, and the raw stepping speed of the same vector env with random
-actions, the ceiling for any agent. With ``--sb3`` it also times Stable-Baselines3's PPO on
-CartPole-v1 with the same hyperparameters (not a dependency: install it yourself). Runs use the
-default config of each environment
+actions, the ceiling for any agent (``benchmarks/compare_sb3.py`` compares with Stable-Baselines3).
+Runs use the default config of each environment
 (``PPOConfig.for_env``). With ``--workers 2`` two seeds train at once: faster, but each run's
 timings then share the machine.
 """
@@ -25,8 +24,8 @@ import numpy as np
 
 from ppo_core import PPOConfig, make_vec_env, train
 
-THRESHOLDS = {"CartPole-v1": 475.0, "Pendulum-v1": -200.0}
-SEEDS = {"CartPole-v1": 10, "Pendulum-v1": 5}
+THRESHOLDS = {"CartPole-v1": 475.0, "Pendulum-v1": -200.0, "Acrobot-v1": -100.0}
+SEEDS = {"CartPole-v1": 10, "Pendulum-v1": 5, "Acrobot-v1": 5}
 
 
 def run_seed(args):
@@ -73,35 +72,13 @@ def raw_env_speed(env_id: str, num_envs: int, steps: int = 2000) -> float:
     return steps * num_envs / elapsed
 
 
-def sb3_speed(total_steps: int = 20_480) -> float:
-    """Stable-Baselines3's PPO throughput on CartPole-v1 with the same hyperparameters (if installed)."""
-    import torch
-    from stable_baselines3 import PPO
-    from stable_baselines3.common.env_util import make_vec_env as sb3_make_vec_env
-
-    config = PPOConfig()
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # the same thread count as ppo_core's training (SB3 is slower with 2 here)
-    try:
-        env = sb3_make_vec_env(config.env_id, n_envs=config.num_envs, seed=0)
-        model = PPO("MlpPolicy", env, n_steps=config.num_steps, batch_size=config.minibatch_size, n_epochs=config.num_epochs,
-                    gamma=config.gamma, gae_lambda=config.gae_lambda, learning_rate=config.learning_rate,
-                    clip_range=config.clip_eps, ent_coef=0.0, seed=0, device="cpu")
-        start = time.perf_counter()
-        model.learn(total_timesteps=total_steps)
-        return total_steps / (time.perf_counter() - start)
-    finally:
-        torch.set_num_threads(threads)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--env", action="append", choices=sorted(THRESHOLDS), help="environment(s); default: both")
     parser.add_argument("--seeds", type=int, help="number of seeds (default: 10 for CartPole-v1, 5 for Pendulum-v1)")
     parser.add_argument("--total-steps", type=int, help="override the config's total_steps")
-    parser.add_argument("--eval-every", type=int, default=2048, help="env steps between evaluations")
+    parser.add_argument("--eval-every", type=int, default=1024, help="env steps between evaluations")
     parser.add_argument("--workers", type=int, default=1, help="seeds trained in parallel")
-    parser.add_argument("--sb3", action="store_true", help="also time Stable-Baselines3's PPO on CartPole-v1 (if installed)")
     args = parser.parse_args(argv)
     for env_id in args.env or sorted(THRESHOLDS):
         seeds = args.seeds or SEEDS[env_id]
@@ -128,8 +105,6 @@ def main(argv=None):
         print(f"raw env stepping, random actions:          {raw_env_speed(env_id, config.num_envs):.0f} env steps/s "
               f"({config.num_envs} envs, the ceiling)")
         print(f"benchmark wall time:                       {wall:.0f} s")
-    if args.sb3:
-        print(f"\nStable-Baselines3 PPO, CartPole-v1, same hyperparameters: {sb3_speed():.0f} env steps/s")
 
 
 if __name__ == "__main__":

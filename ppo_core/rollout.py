@@ -110,7 +110,7 @@ class RolloutCollector:
         self.envs = envs
         obs, _ = envs.reset(seed=seed)
         envs.action_space.seed(seed)
-        self.obs = torch.as_tensor(obs, dtype=torch.float32)
+        self.obs = torch.from_numpy(np.asarray(obs, dtype=np.float32))  # [N, obs_size], shares memory with the array
         self.generator = torch.Generator().manual_seed(seed)
         self.episode_returns = np.zeros(envs.num_envs)
         self.episode_lengths = np.zeros(envs.num_envs, dtype=np.int64)
@@ -133,39 +133,42 @@ class RolloutCollector:
         num_steps = check.positive_int("num_steps", num_steps)
         if agent.obs_rms is not None and self._unfolded_observations is not None:
             agent.obs_rms.update(self._unfolded_observations)
-        space, num_envs = self.envs.single_action_space, self.envs.num_envs
-        obs_buf = torch.zeros((num_steps, num_envs, agent.obs_size))
-        next_obs_buf = torch.zeros_like(obs_buf)
-        log_prob_buf, reward_buf = torch.zeros(num_steps, num_envs), torch.zeros(num_steps, num_envs)
-        terminated_buf = torch.zeros(num_steps, num_envs, dtype=torch.bool)
-        truncated_buf = torch.zeros(num_steps, num_envs, dtype=torch.bool)
+        space, num_envs, size = self.envs.single_action_space, self.envs.num_envs, agent.obs_size
+        obs_buf = np.empty((num_steps, num_envs, size), dtype=np.float32)
+        next_obs_buf = np.empty_like(obs_buf)
+        reward_buf = np.empty((num_steps, num_envs), dtype=np.float32)
+        terminated_buf = np.empty((num_steps, num_envs), dtype=bool)
+        truncated_buf = np.empty_like(terminated_buf)
+        noise = agent.draw_noise((num_steps, num_envs), self.generator)  # the randomness of every action, drawn at once
         actions, params, finished = [], [], []
         for t in range(num_steps):
-            obs_buf[t] = self.obs
-            policy_params = agent.policy_params(self.obs)
+            obs_buf[t] = self.obs.numpy()
+            policy_params = agent.policy_params(self.obs)  # pi_old(.|s_t): logits, or mean and log-std
             check_finite_policy(policy_params)
-            dist = agent.distribution_from_params(policy_params)
-            action = agent.sample(policy_params, self.generator)
-            log_prob_buf[t] = dist.log_prob(action)
+            action = agent.sample(policy_params, noise[t])
             actions.append(action)
             params.append(policy_params)
             next_obs, rewards, terminated, truncated, infos = self.envs.step(to_env_actions(action, space))
             _check_finite_step(next_obs, rewards, infos)
             ended = terminated | truncated
-            reward_buf[t] = torch.from_numpy(self._scale(rewards, ended))
-            terminated_buf[t], truncated_buf[t] = torch.from_numpy(terminated), torch.from_numpy(truncated)
-            self.obs = torch.as_tensor(next_obs, dtype=torch.float32)
-            next_obs_buf[t] = self.obs
+            reward_buf[t] = self._scale(rewards, ended)
+            terminated_buf[t], truncated_buf[t] = terminated, truncated
+            self.obs = torch.from_numpy(np.asarray(next_obs, dtype=np.float32))
+            next_obs_buf[t] = next_obs
             if ended.any():  # the real s_{t+1} of an ended episode is its final observation, not the reset one
                 index = np.flatnonzero(ended)
-                next_obs_buf[t, index] = torch.as_tensor(np.stack(infos["final_obs"][index]), dtype=torch.float32)
+                next_obs_buf[t, index] = np.stack(infos["final_obs"][index])
             finished += self._finish_episodes(rewards, ended)
-        self._unfolded_observations = obs_buf
-        values = agent.value(obs_buf.reshape(-1, agent.obs_size)).reshape(num_steps, num_envs)
-        next_values = agent.value(next_obs_buf.reshape(-1, agent.obs_size)).reshape(num_steps, num_envs)
-        next_values = torch.where(terminated_buf, 0.0, next_values)  # a terminal state has no future
-        return Rollout(obs_buf, torch.stack(actions), log_prob_buf, values, reward_buf, next_obs_buf, next_values,
-                       terminated_buf, truncated_buf, torch.stack(params)), finished
+        observations, next_observations = torch.from_numpy(obs_buf), torch.from_numpy(next_obs_buf)
+        terminated, actions, params = torch.from_numpy(terminated_buf), torch.stack(actions), torch.stack(params)
+        self._unfolded_observations = observations
+        # The networks do not change during a rollout: log pi_old from the logits stored at sampling time,
+        # and V(s_t), V(s_{t+1}) in one batched critic pass instead of one per step.
+        log_probs = agent.log_prob(params.reshape(-1, params.shape[-1]), actions.reshape(-1, *actions.shape[2:]))
+        values = agent.value(torch.cat([observations, next_observations]).reshape(-1, size)).reshape(2, num_steps, num_envs)
+        next_values = torch.where(terminated, 0.0, values[1])  # a terminal state has no future
+        return Rollout(observations, actions, log_probs.reshape(num_steps, num_envs), values[0], torch.from_numpy(reward_buf),
+                       next_observations, next_values, terminated, torch.from_numpy(truncated_buf), params), finished
 
     def _finish_episodes(self, rewards, ended) -> list:
         self.episode_returns += rewards

@@ -19,7 +19,7 @@ from . import _validate as check
 from .agent import ActorCritic
 from .config import PPOConfig
 from .envs import check_vec_env, make_vec_env, to_env_actions
-from .ppo import ppo_update
+from .ppo import UpdateStats, advantage_batch, after_update, flat_parameters, ppo_update
 from .rollout import RolloutCollector
 
 EVAL_SEED = 10_000  # evaluation episode i is reset with seed EVAL_SEED + i
@@ -103,13 +103,17 @@ def make_agent(config: PPOConfig, envs: gym.vector.VectorEnv) -> ActorCritic:
                        config.init_log_std, config.norm_obs)
 
 
-def train(config: PPOConfig, progress: bool = True, callback=None):
+def train(config: PPOConfig, progress: bool = True, callback=None, update=None):
     """Train a PPO agent; return ``(agent, history)``.
 
     Args:
         config: the hyperparameters.
         progress: show a progress bar (tqdm.auto: a widget in notebooks, text in terminals).
         callback: optional ``callback(agent, row)`` called after every update with its history row.
+        update: optional ``update(agent, optimizer, batch, config, clip_eps, generator)`` to use instead of
+            :func:`ppo_update`'s epochs: ``batch`` is :func:`ppo_core.ppo.advantage_batch`'s dict of
+            ``[T * N]`` tensors (advantages and returns computed). Notebook 05's capstone plugs in a
+            student's loop here; the history then records only what can be measured after the update.
 
     Returns:
         ``(agent, history)``: the trained :class:`ActorCritic` and a :class:`History`.
@@ -120,6 +124,9 @@ def train(config: PPOConfig, progress: bool = True, callback=None):
     """
     if not isinstance(config, PPOConfig):
         raise TypeError(f"`config` must be a PPOConfig, got {type(config).__name__}. Build one with PPOConfig.for_env(env_id).")
+    if update is not None and not callable(update):
+        raise TypeError(f"`update` must be a function update(agent, optimizer, batch, config, clip_eps, generator) or None, "
+                        f"got {type(update).__name__}.")
     if callback is not None and not callable(callback):
         raise TypeError(f"`callback` must be a function callback(agent, row) or None, got {type(callback).__name__}.")
     if not isinstance(progress, bool):  # checked again by _progress_bar; here, before any env is opened
@@ -129,8 +136,10 @@ def train(config: PPOConfig, progress: bool = True, callback=None):
     envs = make_vec_env(config.env_id, config.num_envs)
     eval_envs = make_vec_env(config.env_id, config.eval_episodes)
     agent = make_agent(config, envs)
-    # fused=True: one kernel for all parameters instead of ~10 small ops per tensor (15% of the update here)
-    optimizer = torch.optim.Adam(agent.parameters(), lr=config.learning_rate, eps=config.adam_eps, fused=True)
+    # one flat tensor of parameters and fused=True: Adam is one kernel call on one tensor per step (a custom
+    # update gets an ordinary optimizer over the agent's parameters, which its own zero_grad cannot unlink)
+    parameters = [flat_parameters(agent)] if update is None else agent.parameters()
+    optimizer = torch.optim.Adam(parameters, lr=config.learning_rate, eps=config.adam_eps, fused=True)
     collector = RolloutCollector(envs, config.seed, config.gamma, config.scale_rewards)
     history = History(config)
     kl_coef, env_steps, train_seconds = config.kl_coef, 0, 0.0
@@ -143,29 +152,32 @@ def train(config: PPOConfig, progress: bool = True, callback=None):
     try:
         if config.eval_every:
             _record_eval(history, agent, eval_envs, 0, 0.0)  # the untrained policy: the start of the learning curve
-        for update in range(config.num_updates):
+        for index in range(config.num_updates):
             start = time.perf_counter()
-            remaining = 1.0 - update / config.num_updates  # linear annealing, never reaching 0
+            remaining = 1.0 - index / config.num_updates  # linear annealing, never reaching 0
             learning_rate = config.learning_rate * (remaining if config.anneal_lr else 1.0)
             clip_eps = config.clip_eps * (remaining if config.anneal_clip else 1.0)
             for group in optimizer.param_groups:
                 group["lr"] = learning_rate
             try:
                 rollout, finished = collector.collect(agent, config.num_steps)
-                stats = ppo_update(agent, optimizer, rollout, config, clip_eps, kl_coef, generator)
+                if update is None:
+                    stats = ppo_update(agent, optimizer, rollout, config, clip_eps, kl_coef, generator)
+                else:
+                    stats = _custom_update(update, agent, optimizer, rollout, config, clip_eps, kl_coef, generator)
             except FloatingPointError as err:
-                raise FloatingPointError(f"train, update {update + 1} of {config.num_updates} ({env_steps} env steps): {err}") from None
+                raise FloatingPointError(f"train, update {index + 1} of {config.num_updates} ({env_steps} env steps): {err}") from None
             kl_coef = stats.kl_coef
             elapsed = time.perf_counter() - start
             train_seconds += elapsed
             env_steps += config.batch_size
-            row = dict(update=update + 1, env_steps=env_steps, train_seconds=train_seconds,
+            row = dict(update=index + 1, env_steps=env_steps, train_seconds=train_seconds,
                        steps_per_second=config.batch_size / elapsed, learning_rate=learning_rate,
                        episode_returns=[r for r, _ in finished], episode_lengths=[n for _, n in finished], **stats.as_dict())
             if not agent.discrete:
                 row["log_std"] = agent.log_std.detach().tolist()  # the Gaussian policy's exploration, per action dim
             history.updates.append(row)
-            if env_steps >= next_eval or update + 1 == config.num_updates:
+            if env_steps >= next_eval or index + 1 == config.num_updates:
                 _record_eval(history, agent, eval_envs, env_steps, train_seconds)
                 next_eval = env_steps + config.eval_every if config.eval_every else float("inf")
             if bar is not None:
@@ -181,6 +193,18 @@ def train(config: PPOConfig, progress: bool = True, callback=None):
         if bar is not None:
             bar.close()
     return agent, history
+
+
+def _custom_update(update, agent, optimizer, rollout, config, clip_eps, kl_coef, generator) -> UpdateStats:
+    batch = advantage_batch(rollout, config)
+    update(agent, optimizer, batch, config, clip_eps, generator)
+    for p in agent.parameters():
+        if not torch.isfinite(p).all():
+            raise FloatingPointError("the custom update left NaN or inf in the agent's parameters.")
+    nan = float("nan")
+    return UpdateStats(policy_loss=nan, value_loss=nan, entropy=nan, clip_fraction=nan, ratio_min=nan, ratio_max=nan,
+                       first_minibatch_ratio_max_deviation=nan, epochs=config.num_epochs, clip_eps=clip_eps,
+                       **after_update(agent, batch, config, kl_coef))
 
 
 def _record_eval(history, agent, eval_envs, env_steps, train_seconds):

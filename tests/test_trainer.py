@@ -1,6 +1,7 @@
 """The PPO agent and loop: rollouts through real gymnasium vector envs, behaviour, determinism, errors."""
 
 import csv
+import math
 
 import gymnasium as gym
 import numpy as np
@@ -206,3 +207,26 @@ def test_unsupported_spaces_and_unknown_ids_are_rejected():
         train(PPOConfig(env_id="NoSuchEnv-v0"), progress=False)
     with pytest.raises(TypeError, match="PPOConfig"):
         train({"env_id": "CartPole-v1"}, progress=False)
+
+
+def test_train_accepts_a_custom_update_loop():
+    """Notebook 05's capstone plugs a student's epochs loop into train(): it receives the batch with advantages."""
+    seen = []
+
+    def plain_update(agent, optimizer, batch, config, clip_eps, generator):
+        seen.append(sorted(batch))
+        for _ in range(config.num_epochs):
+            log_probs, _, values = agent.evaluate_actions(batch["observations"], batch["actions"])
+            ratio = torch.exp(log_probs - batch["log_probs"])
+            loss = -(ratio * batch["advantages"]).mean() + ((values - batch["returns"]) ** 2).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+
+    config = PPOConfig(total_steps=512, eval_every=0, eval_episodes=2, num_epochs=2)
+    _, history = train(config, progress=False, update=plain_update)
+    assert len(seen) == 2 and {"advantages", "returns", "observations", "actions", "log_probs"} <= set(seen[0])
+    row = history.updates[-1]
+    assert row["kl"] > 0 and row["approx_kl"] > 0 and math.isnan(row["policy_loss"])
+    with pytest.raises(TypeError, match="update"):
+        train(config, progress=False, update="ppo")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np

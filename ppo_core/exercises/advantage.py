@@ -6,7 +6,7 @@ import torch
 
 from ..advantages import discounted_cumsum, gae, td_residuals
 from ..tabular import TabularMDP
-from ._data import column, hand_rollout, random_rollout, without
+from ._data import hand_rollout, random_rollout, without
 from ._engine import Case, Exercise
 
 
