@@ -213,19 +213,25 @@ def plot_learning_curves(histories: dict, ax=None, threshold: float | None = Non
     return ax
 
 
-_DIAGNOSTICS = [
-    ("policy_loss", "policy loss (−surrogate)"), ("value_loss", "value loss"), ("entropy", "policy entropy (nats)"),
-    ("approx_kl", "approx. KL[old ‖ new] (k3)"), ("clip_fraction", "clip fraction"),
-    ("explained_variance", "explained variance of V"),
+_DIAGNOSTICS = [  # (history column, title, y label)
+    ("policy_loss", "policy loss (−surrogate)", "loss (advantage units)"),
+    ("value_loss", "value loss", "squared error (reward units²)"),
+    ("entropy", "policy entropy", "entropy (nats)"),
+    ("approx_kl", "KL[old ‖ new] after each update (k3)", "KL (nats)"),
+    ("clip_fraction", "clip fraction", "share of samples with |r − 1| > ε"),
+    ("explained_variance", "explained variance of V", "1 − Var[R − V] / Var[R]"),
 ]
 
 
-def plot_diagnostics(history, axes=None):
-    """Six per-update diagnostics of one training run against environment steps.
+def plot_diagnostics(history, axes=None, max_entropy: float | None = None, kl_reference: float | None = 0.02):
+    """Six per-update diagnostics of one training run against environment steps, with reference lines.
 
     Args:
         history: a History from :func:`ppo_core.train`.
         axes: six Axes (e.g. ``plt.subplots(2, 3)[1]``); default: a new 2 x 3 figure.
+        max_entropy: draw the largest possible entropy (ln n for n discrete actions) on the entropy panel.
+        kl_reference: draw this KL on the KL panel (0.02: "approx_kl stays below 0.02" in a healthy run,
+            Huang et al. 2022); None: no line.
 
     Returns:
         the array of Axes.
@@ -244,14 +250,20 @@ def plot_diagnostics(history, axes=None):
     if axes.size != len(_DIAGNOSTICS):
         raise ValueError(f"`axes` must hold {len(_DIAGNOSTICS)} Axes for plot_diagnostics, got {axes.size}.")
     steps = history.column("env_steps")
-    for ax, (key, title) in zip(axes, _DIAGNOSTICS):
+    for ax, (key, title, ylabel) in zip(axes, _DIAGNOSTICS):
         ax.plot(steps, history.column(key))
-        ax.set_title(title)
-        ax.set_xlabel("environment steps")
+        ax.set(title=title, xlabel="environment steps", ylabel=ylabel)
+    if max_entropy is not None:
+        axes[2].axhline(max_entropy, color="k", ls=":", lw=1, label=f"maximum {max_entropy:.3f} (uniform policy)")
+        axes[2].legend(fontsize="small")
+    if kl_reference is not None:
+        axes[3].axhline(kl_reference, color="k", ls=":", lw=1, label=f"{kl_reference:g}")
+        axes[3].legend(fontsize="small")
+    axes[5].axhline(0.0, color="k", lw=0.5)
     return axes
 
 
-def plot_ratio_histogram(ratios_by_epoch, clip_eps: float, ax=None, epochs=None):
+def plot_ratio_histogram(ratios_by_epoch, clip_eps: float, ax=None, epochs=None, log: bool = True):
     """Histograms of the probability ratio after selected epochs of one update.
 
     Args:
@@ -260,6 +272,7 @@ def plot_ratio_histogram(ratios_by_epoch, clip_eps: float, ax=None, epochs=None)
         clip_eps: epsilon, to mark [1 - eps, 1 + eps].
         ax: the Axes to draw on.
         epochs: which epochs to draw (0-based); default: first, middle and last.
+        log: a logarithmic count axis, so that the first epoch's spike at r = 1 does not flatten the others.
 
     Returns:
         the Axes.
@@ -286,7 +299,9 @@ def plot_ratio_histogram(ratios_by_epoch, clip_eps: float, ax=None, epochs=None)
         ax.hist(np.asarray(ratios_by_epoch[epoch]), bins=bins, histtype="step", lw=1.5, label=f"epoch {epoch + 1}")
     ax.axvspan(1 - clip_eps, 1 + clip_eps, color="0.9", zorder=0, label=f"[1 − ε, 1 + ε], ε = {clip_eps:g}")
     ax.set_xlabel(r"probability ratio $r=\pi_\theta(a|s)/\pi_{old}(a|s)$")
-    ax.set_ylabel("samples")
+    ax.set_ylabel("samples (log scale)" if log else "samples")
+    if log:
+        ax.set_yscale("log")
     ax.set_title("Ratios during one update")
     ax.legend(fontsize="small")
     return ax

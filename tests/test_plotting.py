@@ -67,11 +67,13 @@ def test_learning_curves_plot_the_mean_over_seeds_with_a_band():
 def test_diagnostics_panel_and_ratio_histogram():
     from ppo_core import plot_diagnostics, plot_ratio_histogram
 
-    axes = plot_diagnostics(_fake_history([1, 2, 3]))
-    assert len(axes) == 6 and all(len(a.get_lines()) == 1 for a in axes)
+    axes = plot_diagnostics(_fake_history([1, 2, 3]), max_entropy=0.693)
+    assert len(axes) == 6 and all(a.get_ylabel() and a.get_title() for a in axes)
+    assert [len(a.get_lines()) for a in axes] == [1, 1, 2, 2, 1, 2]  # data, plus ln 2, 0.02 and the zero line
+    assert axes[3].get_lines()[1].get_ydata()[0] == 0.02
     fig, ax = plt.subplots()
     ratios = [torch.ones(50), 1 + 0.1 * torch.randn(50), 1 + 0.3 * torch.randn(50)]
-    assert plot_ratio_histogram(ratios, 0.2, ax=ax) is ax
+    assert plot_ratio_histogram(ratios, 0.2, ax=ax) is ax and ax.get_yscale() == "log"
     with pytest.raises(ValueError, match="record_ratios"):
         plot_ratio_histogram([], 0.2, ax=ax)
     plt.close("all")

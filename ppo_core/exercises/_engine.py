@@ -64,6 +64,10 @@ class Exercise:
             ``(description, wrong answer)`` pairs, and ``atol`` is the tolerance for numbers).
         choices: the options of a prediction among options (compared without case).
         explanation: for a prediction, one or two sentences printed once it is right.
+
+    A third kind, ``"behaviour"``, checks what a student's function *does* rather than what it
+    returns (notebook 05's capstone plugs the student's update loop into training): ``reference(fn)``
+    runs the checks and returns ``[(case name, problem or None, details)]``.
     """
 
     notebook: str
@@ -84,21 +88,24 @@ class Exercise:
     kind: str = "function"
     choices: tuple = ()
     explanation: str = ""
+    behaviour_cases: int = 0  # for kind "behaviour": how many cases reference(fn) reports
 
     def __post_init__(self):
-        if self.kind not in ("function", "prediction"):
-            raise ValueError(f"Exercise {self.function}: kind must be 'function' or 'prediction', got {self.kind!r}.")
+        if self.kind not in ("function", "prediction", "behaviour"):
+            raise ValueError(f"Exercise {self.function}: kind must be 'function', 'prediction' or 'behaviour', got {self.kind!r}.")
         if self.kind == "function" and self.cases is None:
             raise ValueError(f"Exercise {self.function}: a function exercise needs its cases.")
 
     @property
     def num_cases(self) -> int:
         """How many cases the checker runs (a prediction is one)."""
-        return 1 if self.kind == "prediction" else len(self.cases())
+        return len(self.cases()) if self.kind == "function" else (1 if self.kind == "prediction" else self.behaviour_cases)
 
     def run(self, fn) -> "CheckResult":
         """Run every case on ``fn`` (a prediction: check the value), print the report, return the :class:`CheckResult`."""
-        return _evaluate_prediction(self, fn) if self.kind == "prediction" else _evaluate(self, fn)
+        if self.kind == "prediction":
+            return _evaluate_prediction(self, fn)
+        return _evaluate_behaviour(self, fn) if self.kind == "behaviour" else _evaluate(self, fn)
 
     def check(self, fn, strict: bool = False) -> bool:
         """True if ``fn`` passes every case; with ``strict=True`` a failure raises :class:`CheckFailed`."""
@@ -270,6 +277,33 @@ def _evaluate_prediction(exercise: Exercise, value) -> CheckResult:
     lines.append(f"  ✓ {value!r}: right. {exercise.explanation}".rstrip() if problem is None else f"  ✗ {value!r}: {problem}")
     result = CheckResult(exercise.title, [("your prediction", problem)], "\n".join(lines))
     print(result.report)
+    return result
+
+
+def _evaluate_behaviour(exercise: Exercise, fn) -> CheckResult:
+    """Run ``exercise.reference(fn)``'s checks of what ``fn`` does; print one line per case and the details of failures."""
+    if not callable(fn):
+        raise TypeError(f"Pass your function itself to the checker, e.g. check(my_function); got {type(fn).__name__}.")
+    name = getattr(fn, "__name__", "your function")
+    lines = [f"Checking {name} ({exercise.title}):"]
+    print(lines[0])
+    try:
+        outcomes = exercise.reference(fn)
+    except NotImplementedError:
+        print("  ✗ not implemented yet: replace `raise NotImplementedError()` with your code.")
+        raise NotImplementedError(f"{name} is not implemented yet: replace `raise NotImplementedError()` in its cell "
+                                  "with your code, run that cell, then run this one again.") from None
+    results = []
+    for case, problem, details in outcomes:
+        lines.append(f"  {'✓' if problem is None else '✗'} {case}" + ("" if problem is None else f": {problem}"))
+        if problem is not None and details:
+            lines.append(details)
+        print("\n".join(lines[-2:] if problem is not None and details else lines[-1:]))
+        results.append((case, problem))
+    result = CheckResult(exercise.title, results)
+    lines.append(f"{result.num_passed}/{len(results)} cases passed.")
+    print(lines[-1])
+    result.report = "\n".join(lines)
     return result
 
 
