@@ -28,7 +28,9 @@ def run_in_workers(fn, jobs, workers: int = 2, desc: str = "runs", progress: boo
         workers: processes to use, >= 1.
         desc: the progress bar's label.
         progress: show the progress bar.
-        **kwargs: keyword arguments passed to every call, e.g. ``progress=False`` for ``train``.
+        **kwargs: keyword arguments passed to every call. ``workers``, ``desc`` and ``progress`` are this
+            function's own; to pass one of those names to ``fn``, bind it first, e.g.
+            ``run_in_workers(functools.partial(train, progress=False), jobs)``.
 
     Returns:
         the results, one per job, in the order of ``jobs``.

@@ -7,6 +7,8 @@ disagree with the algorithm.
 
 from __future__ import annotations
 
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -336,6 +338,7 @@ def animate_episode(agent, env_id: str, seed: int = 0, max_steps: int = 200, eve
 
     for name, value in (("max_steps", max_steps), ("every", every), ("fps", fps)):
         check.positive_int(name, value)
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # pygame renders off-screen: no display, no XDG warning
     env = gym.make(env_id, render_mode="rgb_array")
     try:
         agent.check_compatible(env.observation_space, env.action_space, "the environment")

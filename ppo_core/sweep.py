@@ -89,6 +89,20 @@ def run_one(setting: str, env_id: str, seed: int, total_steps: int | None = None
 
     Notebook: 07_table1.
     """
+    return trace_one(setting, env_id, seed, total_steps)["row"]
+
+
+def trace_one(setting: str, env_id: str, seed: int, total_steps: int | None = None) -> dict:
+    """Train one (setting, env, seed); return its CSV ``row`` (as :func:`run_one`) and its per-update curves.
+
+    The curves are lists with one value per update: ``env_steps`` (after the update),
+    ``episode_return`` (the mean return of the training episodes that ended in that update's
+    rollout; NaN if none ended), ``kl`` (exact mean KL[pi_old || pi_new] after the update),
+    ``ratio_deviation`` (the largest |r - 1| of the update's minibatches), ``clip_fraction`` and
+    ``beta`` (the penalty coefficient the update used; NaN for settings without a penalty).
+
+    Notebook: 07_table1.
+    """
     from .trainer import train  # imported here so that worker processes import torch only when they run
 
     config = sweep_config(setting, env_id, seed, total_steps)
@@ -97,13 +111,20 @@ def run_one(setting: str, env_id: str, seed: int, total_steps: int | None = None
     ratio_min, ratio_max = history.column("ratio_min"), history.column("ratio_max")
     kls = history.column("kl")
     betas = [config.kl_coef] + [row["kl_coef"] for row in history.updates[:-1]]  # kl_coef in a row is the *next* beta
+    penalized = config.objective.startswith("kl_")
     row = dict(setting=setting, env_id=env_id, seed=seed, env_steps=history.updates[-1]["env_steps"], episodes=len(returns),
                score=float(np.mean(returns[-100:])) if len(returns) else float("nan"),
                final_eval=history.evals[-1]["eval_mean_return"],
                max_ratio_deviation=float(max(ratio_max.max() - 1, 1 - ratio_min.min())),
                kl_mean=float(kls.mean()), kl_max=float(kls.max()), clip_fraction=float(history.column("clip_fraction").mean()),
-               beta_trajectory=" ".join(f"{b:g}" for b in betas) if config.objective.startswith("kl_") else "")
-    return {key: _text(value) for key, value in row.items()}
+               beta_trajectory=" ".join(f"{b:g}" for b in betas) if penalized else "")
+    curves = dict(env_steps=history.column("env_steps").tolist(),
+                  episode_return=[float(np.mean(r["episode_returns"])) if r["episode_returns"] else float("nan")
+                                  for r in history.updates],
+                  kl=kls.tolist(), ratio_deviation=np.maximum(ratio_max - 1, 1 - ratio_min).tolist(),
+                  clip_fraction=history.column("clip_fraction").tolist(),
+                  beta=[float(b) for b in betas] if penalized else [float("nan")] * len(betas))
+    return dict(row={key: _text(value) for key, value in row.items()}, **curves)
 
 
 def _text(value) -> str:

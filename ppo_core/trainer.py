@@ -131,6 +131,19 @@ def train(config: PPOConfig, progress: bool = True, callback=None, update=None):
         raise TypeError(f"`callback` must be a function callback(agent, row) or None, got {type(callback).__name__}.")
     if not isinstance(progress, bool):  # checked again by _progress_bar; here, before any env is opened
         raise TypeError(f"`progress` must be True or False, got {progress!r}.")
+    threads = torch.get_num_threads()
+    # The networks are tiny: waking a thread pool for every small op costs more than the math
+    # (up to 20x slower on a busy 2-core machine), so training runs on one thread. It is set before the
+    # agent is built because the initial weights differ in the last bits with the thread count: the same
+    # config gives the same numbers in this process, in a worker process and in a Ray task.
+    torch.set_num_threads(1)
+    try:
+        return _train(config, progress, callback, update)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train(config, progress, callback, update):
     torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
     envs = make_vec_env(config.env_id, config.num_envs)
@@ -145,10 +158,6 @@ def train(config: PPOConfig, progress: bool = True, callback=None, update=None):
     kl_coef, env_steps, train_seconds = config.kl_coef, 0, 0.0
     next_eval = config.eval_every if config.eval_every else float("inf")
     bar = _progress_bar(config, progress)
-    threads = torch.get_num_threads()
-    # The networks are tiny: waking a thread pool for every small op costs more than the math
-    # (up to 20x slower on a busy 2-core machine), so training runs on one thread.
-    torch.set_num_threads(1)
     try:
         if config.eval_every:
             _record_eval(history, agent, eval_envs, 0, 0.0)  # the untrained policy: the start of the learning curve
@@ -187,7 +196,6 @@ def train(config: PPOConfig, progress: bool = True, callback=None, update=None):
             if callback is not None:
                 callback(agent, row)
     finally:
-        torch.set_num_threads(threads)
         envs.close()
         eval_envs.close()
         if bar is not None:

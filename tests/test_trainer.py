@@ -230,3 +230,20 @@ def test_train_accepts_a_custom_update_loop():
     assert row["kl"] > 0 and row["approx_kl"] > 0 and math.isnan(row["policy_loss"])
     with pytest.raises(TypeError, match="update"):
         train(config, progress=False, update="ppo")
+
+
+def test_the_same_config_gives_the_same_numbers_whatever_the_callers_thread_count():
+    # train() switches to one thread before it builds the agent: the initial weights differ in the last bits
+    # with the thread count, so the rows of a sweep run in worker processes (one thread) and re-run in a test
+    # process (all cores) would otherwise differ.
+    config = PPOConfig.for_env("Pendulum-v1", seed=0, total_steps=2048, eval_every=0)
+    threads, results = torch.get_num_threads(), []
+    try:
+        for n in (1, 2):
+            torch.set_num_threads(n)
+            _, history = train(config, progress=False)
+            assert torch.get_num_threads() == n  # restored
+            results.append((history.updates[-1]["policy_loss"], history.evals[-1]["eval_mean_return"]))
+    finally:
+        torch.set_num_threads(threads)
+    assert results[0] == results[1]

@@ -3,17 +3,17 @@
 ``CATALOGUE`` lists every :class:`Exercise` in notebook order; the homework tools (student
 copies, grading) and the checkers in :mod:`ppo_core.checks` all read it.
 
-Notebooks: 01_advantage to 06_ppo_continuous.
+Notebooks: 01_advantage to 07_table1.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from . import advantage, clipped_surrogate, importance_sampling, policy_gradient, ppo_cartpole, ppo_continuous
+from . import advantage, clipped_surrogate, importance_sampling, policy_gradient, ppo_cartpole, ppo_continuous, table1
 from ._engine import Case, CheckFailed, CheckResult, Exercise
 
-MODULES = (advantage, policy_gradient, importance_sampling, clipped_surrogate, ppo_cartpole, ppo_continuous)
+MODULES = (advantage, policy_gradient, importance_sampling, clipped_surrogate, ppo_cartpole, ppo_continuous, table1)
 CATALOGUE: tuple = tuple(exercise for module in MODULES for exercise in module.EXERCISES)
 CHECKERS: dict = {exercise.checker: getattr(module, exercise.checker) for module in MODULES for exercise in module.EXERCISES}
 

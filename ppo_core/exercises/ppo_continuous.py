@@ -1,4 +1,5 @@
-"""Exercises of notebook 06_ppo_continuous: the Gaussian policy's log-density and entropy."""
+"""Exercises of notebook 06_ppo_continuous: the Gaussian policy's log-density and entropy, and two predictions
+about clipping the action to the environment's bounds."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import math
 import torch
 from torch.distributions import Independent, Normal
 
+from ..objectives import importance_ratio
 from ._engine import Case, Exercise
 
 
@@ -56,10 +58,6 @@ _GAUSSIAN_MISTAKES = [
 ]
 
 
-
-
-
-
 def _gaussian_entropy_reference(log_std, batch_size):
     """Entropy of a diagonal Gaussian with a state-independent log-std, one value per row: [batch_size]."""
     return (log_std + 0.5 + _HALF_LOG_2PI).sum(-1).expand(batch_size)
@@ -91,6 +89,42 @@ _ENTROPY_MISTAKES = [
 ]
 
 
+# The predictions of section 5: a policy near Pendulum's upper torque bound, and one whose mean lies beyond it.
+_BOUND, _SIGMA = 2.0, 0.6
+_DIRECTIONS = ("up", "down", "not at all")
+_RATIO_SIDES = ("above 1", "exactly 1", "below 1")
+
+
+def _mean_excess(mean: float, sigma: float, bound: float) -> torch.Tensor:
+    """E[(a - bound)^+] for a ~ N(mean, sigma^2): sigma phi(k) + (mean - bound) Phi(k), k = (mean - bound) / sigma."""
+    k = torch.tensor((mean - bound) / sigma, dtype=torch.float64)
+    standard = Normal(torch.zeros((), dtype=torch.float64), 1.0)
+    return sigma * standard.log_prob(k).exp() + (mean - bound) * standard.cdf(k)
+
+
+def _clipped_score_mean(mean: float, sigma: float, bound: float) -> float:
+    """E[(clip(a, -bound, bound) - mean) / sigma^2] for a ~ N(mean, sigma^2), exactly.
+
+    clip(a) - a = -(a - bound)^+ + (-bound - a)^+, and (-bound - a)^+ has the law of (a' - bound)^+ with a' = -a.
+    The score of the sampled action, (a - mean) / sigma^2, has mean 0; this is what it becomes at the clipped action.
+    """
+    return ((-_mean_excess(mean, sigma, bound) + _mean_excess(-mean, sigma, bound)) / sigma**2).item()
+
+
+def _clipped_score_direction() -> str:
+    """Which way a shared advantage of +1 moves mu = 1.8 (sigma = 0.6) when the score is taken at clip(a)."""
+    step = _clipped_score_mean(1.8, _SIGMA, _BOUND)  # E[A * d log pi / d mu] with A = +1: the ascent direction
+    return "up" if step > 0 else ("down" if step < 0 else "not at all")
+
+
+def _clipped_ratio_beyond_the_bound() -> str:
+    """The first ratio pi(clip(a)) / pi(a) for mu = 2.5, sigma = 0.6, a = 2.3 (clipped to 2)."""
+    policy = Normal(torch.tensor(2.5, dtype=torch.float64), _SIGMA)
+    sampled = torch.tensor(2.3, dtype=torch.float64)
+    ratio = importance_ratio(policy.log_prob(sampled.clamp(-_BOUND, _BOUND)), policy.log_prob(sampled)).item()
+    return "above 1" if ratio > 1 else ("below 1" if ratio < 1 else "exactly 1")
+
+
 GAUSSIAN_LOG_PROB = Exercise(
     notebook="06_ppo_continuous", function="my_gaussian_log_prob", checker="check_gaussian_log_prob",
     title="gaussian_log_prob (diagonal Gaussian policy)", signature="fn(actions, mean, log_std) -> [B]",
@@ -105,6 +139,37 @@ GAUSSIAN_ENTROPY = Exercise(
     difficulty=1, minutes=5, points=2, reference=_gaussian_entropy_reference, cases=_entropy_cases,
     mistakes=tuple(_ENTROPY_MISTAKES), shortcuts=("Normal", "entropy", "_gaussian_entropy_reference"))
 
-EXERCISES = (GAUSSIAN_LOG_PROB, GAUSSIAN_ENTROPY)
+PREDICTION_CLIPPED_SCORE = Exercise(
+    notebook="06_ppo_continuous", function="my_prediction_clipped_score", checker="check_prediction_clipped_score",
+    title="which way the score at clip(a) moves mu = 1.8 when every advantage is +1", signature="",
+    goal="predict that the score taken at the clipped action is biased: a shared advantage then moves the mean",
+    difficulty=1, minutes=3, points=1, reference=_clipped_score_direction, kind="prediction", choices=_DIRECTIONS,
+    mistakes=(
+        ("That holds for the score of the sampled action, (a - mu) / sigma^2, whose mean is 0. At clip(a) the samples "
+         "above 2 are pulled back to 2, so clip(a) - mu is below 0 on average.", "not at all"),
+        ("Clipping lowers every sample above the bound and raises almost none (hardly any mass lies below -2), so "
+         "clip(a) lies below mu on average; with A = +1 the step follows clip(a) - mu.", "up"),
+    ),
+    explanation="E[clip(a)] < mu near the upper bound, so the mean score at clip(a) is negative; with A = +1 the ascent "
+                "step pushes mu down, by an amount proportional to the shared advantage, although the true gradient is 0.")
+
+PREDICTION_CLIPPED_RATIO = Exercise(
+    notebook="06_ppo_continuous", function="my_prediction_clipped_ratio", checker="check_prediction_clipped_ratio",
+    title="the first ratio pi(clip(a)) / pi(a) when the mean lies beyond the bound (mu = 2.5, a = 2.3)", signature="",
+    goal="predict that clipping moves an action towards the mean only while the mean lies inside the bounds",
+    difficulty=1, minutes=3, points=1, reference=_clipped_ratio_beyond_the_bound, kind="prediction",
+    choices=_RATIO_SIDES,
+    mistakes=(
+        ("Clipping moves every action towards the mean only while |mu| <= 2. Here mu = 2.5: the sample 2.3 lies 0.2 from "
+         "the mean, the bound 2 lies 0.5 from it, so the bound has the lower density.", "above 1"),
+        ("The ratio is 1 only if the stored action is the sampled one; 2 and 2.3 have different densities.",
+         "exactly 1"),
+    ),
+    explanation="The Gaussian density falls with the distance from mu; clip(2.3) = 2 is 0.5 from mu = 2.5, the sample "
+                "only 0.2, so pi(2) / pi(2.3) = exp((0.2^2 - 0.5^2) / (2 * 0.6^2)) = 0.75 < 1.")
+
+EXERCISES = (GAUSSIAN_LOG_PROB, GAUSSIAN_ENTROPY, PREDICTION_CLIPPED_SCORE, PREDICTION_CLIPPED_RATIO)
 check_gaussian_log_prob = GAUSSIAN_LOG_PROB.make_checker()
 check_gaussian_entropy = GAUSSIAN_ENTROPY.make_checker()
+check_prediction_clipped_score = PREDICTION_CLIPPED_SCORE.make_checker()
+check_prediction_clipped_ratio = PREDICTION_CLIPPED_RATIO.make_checker()
