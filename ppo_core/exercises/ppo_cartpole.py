@@ -1,4 +1,5 @@
-"""Exercises of notebook 05_ppo_cartpole: advantage normalization, PPO's loss, the clipped value loss."""
+"""Exercises of notebook 05_ppo_cartpole: advantage normalization, PPO's loss, the clipped value loss, the update loop
+(the capstone, checked by what it does) and a prediction about the first minibatch's ratio."""
 
 from __future__ import annotations
 
@@ -174,7 +175,392 @@ VALUE_LOSS = Exercise(
     difficulty=2, minutes=10, points=3, reference=value_loss, cases=_value_loss_cases, mistakes=tuple(_VALUE_LOSS_MISTAKES),
     shortcuts=("value_loss",))
 
-EXERCISES = (NORMALIZE_ADVANTAGES, PPO_LOSS, VALUE_LOSS)
+
+
+# ----- the predict-then-run question: the first minibatch's ratio ----------------------------------
+
+def _first_minibatch_deviation() -> float:
+    """max |r - 1| on the first minibatch of a real ppo_update (CartPole-v1, untrained agent, 8 x 32 steps)."""
+    from ..agent import ActorCritic
+    from ..config import PPOConfig
+    from ..envs import make_vec_env
+    from ..ppo import ppo_update
+    from ..rollout import RolloutCollector
+
+    config = PPOConfig.for_env("CartPole-v1", seed=0)
+    torch.manual_seed(config.seed)
+    envs = make_vec_env(config.env_id, config.num_envs)
+    try:
+        agent = ActorCritic(envs.single_observation_space, envs.single_action_space, config.hidden_sizes)
+        optimizer = torch.optim.Adam(agent.parameters(), lr=config.learning_rate, eps=config.adam_eps)
+        rollout, _ = RolloutCollector(envs, seed=config.seed, gamma=config.gamma).collect(agent, config.num_steps)
+        stats = ppo_update(agent, optimizer, rollout, config, generator=torch.Generator().manual_seed(config.seed))
+    finally:
+        envs.close()
+    return stats.first_minibatch_ratio_max_deviation
+
+
+PREDICTION_FIRST_RATIO = Exercise(
+    notebook="05_ppo_cartpole", function="my_prediction_first_ratio", checker="check_prediction_first_ratio",
+    title="max |r - 1| on the first minibatch of a PPO update", signature="",
+    goal="predict that the ratio is exactly 1 before the first optimizer step of an update, and why that is a bug check",
+    difficulty=1, minutes=3, points=1, reference=_first_minibatch_deviation, kind="prediction", atol=1e-12,
+    mistakes=(
+        ("epsilon = 0.2 bounds where the clip starts to act, not where the ratio starts: before the first step "
+         "theta = theta_old.", 0.2),
+        ("Rounding would need two different computations. Here the same network computes the same log-probability "
+         "of the same stored observation and action twice: the same bits.", 1e-7),
+        ("Rounding would need two different computations. Here the same network computes the same log-probability "
+         "of the same stored observation and action twice: the same bits.", 1e-6),
+        ("The ratio is pi_theta / pi_old, not pi_theta itself: with theta = theta_old it is 1, so r - 1 is 0.", 1.0),
+    ),
+    explanation="No optimizer step has been taken since the rollout, so theta = theta_old, and the same network on the "
+                "same stored numbers gives the same log-probabilities bit for bit: r = exp(0) = 1 exactly.")
+
+
+# ----- the capstone: the minibatch update loop ---------------------------------------------------
+
+def reference_update(agent, optimizer, batch, config, clip_eps, generator):
+    """PPO's update on one batch, written with autograd: the teacher's answer to the capstone.
+
+    The same algorithm as :func:`ppo_core.ppo_update` for ``objective="clip"`` (K epochs of shuffled
+    minibatches, advantages normalized per minibatch, -L^CLIP + c1 L^VF - c2 S, global gradient-norm
+    clipping, one Adam step per minibatch), with the hook signature of ``train(update=...)``.
+
+    Args:
+        agent: the :class:`~ppo_core.ActorCritic` that collected the batch; updated in place.
+        optimizer: an optimizer over ``agent.parameters()``.
+        batch: :func:`ppo_core.ppo.advantage_batch`'s dict of ``[T * N, ...]`` tensors.
+        config: the :class:`~ppo_core.PPOConfig`.
+        clip_eps: epsilon of this update (the trainer anneals it).
+        generator: the ``torch.Generator`` of the shuffles.
+    """
+    batch_size = batch["advantages"].shape[0]
+    for _ in range(config.num_epochs):
+        order = torch.randperm(batch_size, generator=generator)
+        for start in range(0, batch_size, config.minibatch_size):
+            index = order[start:start + config.minibatch_size]
+            log_probs, entropy, values = agent.evaluate_actions(batch["observations"][index], batch["actions"][index])
+            ratio = torch.exp(log_probs - batch["log_probs"][index])  # exactly 1 on the first minibatch
+            advantages = batch["advantages"][index]
+            if config.norm_adv:
+                advantages = normalize_advantages(advantages)
+            loss = (-clipped_surrogate(ratio, advantages, clip_eps).mean()
+                    + config.vf_coef * value_loss(values, batch["returns"][index]).mean()
+                    - config.ent_coef * entropy.mean())
+            optimizer.zero_grad()
+            loss.backward()
+            if config.max_grad_norm is not None:
+                torch.nn.utils.clip_grad_norm_(agent.parameters(), config.max_grad_norm)
+            optimizer.step()
+
+
+# The probe: one fixed batch, a step size large and an epsilon small enough that ratios leave the clip
+# interval within the first steps, and every optimizer step's gradient compared with what PPO's loss
+# gives at the parameters and on the minibatch of that step (whatever shuffle the student used).
+_PROBE = dict(num_envs=4, num_steps=32, num_epochs=3, num_minibatches=4, learning_rate=0.02, total_steps=128, eval_every=0,
+              ent_coef=0.01)
+_PROBE_CLIP_EPS = 0.05
+_CAPSTONE_SEEDS = (2, 0, 5)  # the fastest seed first: two solved runs settle the case
+# Env steps per seed. With PPOConfig()'s schedule (50,000 steps) reference_update first evaluates >= 475 at 6,144 steps
+# (seed 2), 14,336 (seed 0) and 22,528 (seed 5); seeds 1, 3 and 4 need 26,624, 43,008 and 24,576.
+CAPSTONE_BUDGET = 30_000
+_CAPSTONE_EVAL_EVERY = 2_048  # every 8 updates of 256 steps
+
+
+def _probe_batch(config):
+    from ..agent import ActorCritic
+    from ..envs import make_vec_env
+    from ..ppo import advantage_batch
+    from ..rollout import RolloutCollector
+
+    torch.manual_seed(0)
+    envs = make_vec_env(config.env_id, config.num_envs)
+    try:
+        agent = ActorCritic(envs.single_observation_space, envs.single_action_space, config.hidden_sizes)
+        collector = RolloutCollector(envs, seed=0, gamma=config.gamma)
+        for _ in range(3):  # a few rollouts in: episodes have ended, so the batch has both flags and varied returns
+            rollout, _ = collector.collect(agent, config.num_steps)
+    finally:
+        envs.close()
+    return agent, advantage_batch(rollout, config)
+
+
+def _loss_variants(agent, batch, index, config, clip_eps):
+    """{mistake or None: loss} on minibatch ``index`` at the agent's current parameters: PPO's loss (None) and known mistakes."""
+    log_probs, entropy, values = agent.evaluate_actions(batch["observations"][index], batch["actions"][index])
+    raw = batch["advantages"][index]
+    normalized, whole = normalize_advantages(raw), normalize_advantages(batch["advantages"])[index]
+    ratio = torch.exp(log_probs - batch["log_probs"][index])
+    unaligned = torch.exp(log_probs - batch["log_probs"][:index.numel()])  # the first rows' old log-probs
+    critic = config.vf_coef * value_loss(values, batch["returns"][index]).mean()
+    bonus = config.ent_coef * entropy.mean()
+
+    def policy(r=ratio, a=normalized, eps=clip_eps):
+        return -clipped_surrogate(r, a, eps).mean()
+
+    return {
+        None: policy() + critic - bonus,
+        "the loss increases the surrogate (a sign error): the loss is MINUS the mean clipped surrogate":
+            -policy() + critic - bonus,
+        "the advantages are not normalized: normalize each minibatch's advantages (mean 0, std 1) before the surrogate":
+            policy(a=raw) + critic - bonus,
+        "the advantages are normalized over the whole batch: normalize over each minibatch's own samples":
+            policy(a=whole) + critic - bonus,
+        "the ratio is not clipped: use min(r A, clip(r, 1 - eps, 1 + eps) A)": -(ratio * normalized).mean() + critic - bonus,
+        "epsilon comes from config.clip_eps: use the clip_eps argument (the trainer anneals it)":
+            policy(eps=config.clip_eps) + critic - bonus,
+        "the old log-probabilities are recomputed with the current network, so the ratio is always 1 and the clip never "
+        "acts: use batch['log_probs'], stored when the actions were sampled":
+            policy(r=torch.exp(log_probs - log_probs.detach())) + critic - bonus,
+        "the old log-probabilities are not those of the minibatch's samples: index batch['log_probs'] with the same "
+        "indices as the observations": policy(r=unaligned) + critic - bonus,
+        "the value loss has the wrong sign: ADD vf_coef * mean((V - R)^2)": policy() - critic - bonus,
+        "the entropy term has the wrong sign: SUBTRACT ent_coef * mean entropy (a bonus)": policy() + critic + bonus,
+    }
+
+
+def _gradients(agent, loss) -> torch.Tensor:
+    grads = torch.autograd.grad(loss, list(agent.parameters()), allow_unused=True, retain_graph=True)
+    return torch.cat([(torch.zeros_like(p) if g is None else g).reshape(-1) for p, g in zip(agent.parameters(), grads)])
+
+
+def _close(got, want) -> bool:
+    return bool(torch.linalg.vector_norm(got - want) <= 1e-3 * torch.linalg.vector_norm(want) + 1e-6)
+
+
+class _Recorder:
+    """Records, at every optimizer step, the parameters, the gradients and the minibatch the actor saw."""
+
+    def __init__(self, agent, optimizer, batch):
+        self.agent, self.steps, self.seen = agent, [], []
+        self.rows = {tuple(row.tolist()): i for i, row in enumerate(batch["observations"])}
+        self.handles = [agent.actor.register_forward_hook(self._forward), optimizer.register_step_pre_hook(self._step)]
+
+    def _forward(self, module, inputs, output):
+        if torch.is_grad_enabled():
+            self.seen.append(inputs[0].detach().clone())
+
+    def _step(self, optimizer, args, kwargs):
+        params = [p.detach().clone() for p in self.agent.parameters()]
+        grads = torch.cat([(torch.zeros_like(p) if p.grad is None else p.grad.detach()).reshape(-1) for p in self.agent.parameters()])
+        index = None
+        if self.seen:
+            found = [self.rows.get(tuple(row.tolist())) for row in self.seen[-1]]
+            index = None if None in found else torch.tensor(found)
+        self.steps.append(dict(params=params, grads=grads.clone(), index=index))
+        self.seen = []
+
+    def remove(self):
+        for handle in self.handles:
+            handle.remove()
+
+
+def _run_probe(fn, config, clip_eps):
+    """Run ``fn`` on the probe batch; return (recorder, error message or None, parameters before, agent, batch)."""
+    import traceback
+
+    agent, batch = _probe_batch(config)
+    before = [p.detach().clone() for p in agent.parameters()]
+    optimizer = torch.optim.Adam(agent.parameters(), lr=config.learning_rate, eps=config.adam_eps)
+    recorder = _Recorder(agent, optimizer, batch)
+    given = {key: value.clone() for key, value in batch.items()}
+    try:
+        fn(agent, optimizer, given, config, clip_eps, torch.Generator().manual_seed(0))
+    except NotImplementedError:
+        raise
+    except Exception as err:  # a student's function may raise anything; report it, never crash
+        frame = traceback.extract_tb(err.__traceback__)[-1]
+        return recorder, f"your function raised {type(err).__name__}: {err} (line {frame.lineno}: `{frame.line}`)", before, agent, batch
+    finally:
+        recorder.remove()
+    if any(not torch.equal(given[key], batch[key]) for key in batch):
+        return recorder, "your function changed the batch's tensors in place: leave them as they are.", before, agent, batch
+    return recorder, None, before, agent, batch
+
+
+def _diagnose_steps(recorder, batch, config, clip_eps, first_only):
+    """The first optimizer step whose gradient is not PPO's, and the mistake it matches."""
+    from ..agent import ActorCritic
+
+    def clipped(g):  # what clip_grad_norm_ at config.max_grad_norm makes of the gradient g
+        if config.max_grad_norm is None:
+            return g
+        return g * min(1.0, config.max_grad_norm / (float(torch.linalg.vector_norm(g)) + 1e-6))
+
+    agent0 = recorder.agent
+    probe = ActorCritic(agent0.observation_space, agent0.action_space, config.hidden_sizes)
+    steps = recorder.steps[:1] if first_only else recorder.steps
+    for number, step in enumerate(steps, 1):
+        with torch.no_grad():
+            for p, value in zip(probe.parameters(), step["params"]):
+                p.copy_(value)
+        index = step["index"]
+        if index is None:
+            return "the observations your actor saw before this step are not rows of batch['observations']."
+        variants = _loss_variants(probe, batch, index, config, clip_eps)
+        got = step["grads"]
+        where = (f"optimizer step {number} (epoch {(number - 1) // config.num_minibatches + 1}, "
+                 f"minibatch {(number - 1) % config.num_minibatches + 1})")
+        if config.max_grad_norm is not None and torch.linalg.vector_norm(got) > config.max_grad_norm * (1 + 1e-3):
+            return (f"at {where} the gradient norm is {float(torch.linalg.vector_norm(got)):.4g}, above max_grad_norm = "
+                    f"{config.max_grad_norm:g}: clip it with torch.nn.utils.clip_grad_norm_ before optimizer.step().")
+        wanted = {name: _gradients(probe, loss) for name, loss in variants.items()}
+        if _close(got, clipped(wanted[None])):
+            continue
+        match = next((name for name, g in wanted.items() if name is not None and _close(got, clipped(g))), None)
+        if match:
+            return f"at {where} the gradient is what you get when {match}."
+        right = clipped(wanted[None])
+        cosine = float(got @ right / (torch.linalg.vector_norm(got) * torch.linalg.vector_norm(right) + 1e-12))
+        if cosine > 0.9999:
+            return (f"at {where} the gradient points the right way but has the wrong size ({float(torch.linalg.vector_norm(got)):.4g} "
+                    f"instead of {float(torch.linalg.vector_norm(right)):.4g}): average over the minibatch (not sum), and clip "
+                    "at config.max_grad_norm (not a fixed number).")
+        return (f"at {where} the gradient is not that of -L^CLIP + vf_coef L^VF - ent_coef S on that minibatch"
+                + (" (before the first step theta = theta_old: the ratio uses the current network's log-probs minus "
+                   "batch['log_probs'] of the same samples)" if number == 1 else "") + ".")
+    return "ok"
+
+
+def _capstone_checks(fn):
+    """The capstone's checker: probes on a fixed batch that name a mistake, then training on CartPole-v1."""
+    from ..config import PPOConfig
+
+    outcomes = []
+    config = PPOConfig.for_env("CartPole-v1", **_PROBE, max_grad_norm=1e6)  # 1e6: no clipping, the raw gradients
+    recorder, error, before, agent, batch = _run_probe(fn, config, _PROBE_CLIP_EPS)
+    expected = config.num_epochs * config.num_minibatches
+    steps = len(recorder.steps)
+    moved = any(not torch.equal(p.detach(), b) for p, b in zip(agent.parameters(), before))
+    if error:
+        problem = error
+    elif steps == 0 or not moved:
+        problem = ("the parameters did not change: call optimizer.step() after loss.backward() for every minibatch"
+                   if steps == 0 else "optimizer.step() was called but the parameters did not change: call loss.backward() "
+                   "before optimizer.step(), with a loss built from the agent's outputs (not detached).")
+    elif steps != expected:
+        problem = (f"{steps} optimizer steps on a batch of {batch['advantages'].shape[0]} with num_epochs = {config.num_epochs} "
+                   f"and num_minibatches = {config.num_minibatches}: expected one step per minibatch, {expected} in all.")
+    else:
+        problem = None
+    outcomes.append(("one optimizer step per minibatch, num_epochs x num_minibatches steps", problem,
+                     "" if problem is None else f"    (probe: {config.num_epochs} epochs x {config.num_minibatches} minibatches, "
+                     "CartPole-v1 batch of 128)"))
+    cover = None
+    if problem is None:
+        per_epoch = [recorder.steps[e * config.num_minibatches:(e + 1) * config.num_minibatches] for e in range(config.num_epochs)]
+        for epoch, group in enumerate(per_epoch, 1):
+            if any(s["index"] is None for s in group):
+                cover = "the observations your actor saw are not rows of batch['observations']."
+                break
+            seen = torch.cat([s["index"] for s in group])
+            if any(s["index"].numel() != config.minibatch_size for s in group):
+                cover = (f"epoch {epoch}: minibatches of {[s['index'].numel() for s in group]} samples; expected "
+                         f"{config.minibatch_size} = batch size / num_minibatches each (config.minibatch_size).")
+                break
+            if sorted(seen.tolist()) != list(range(batch["advantages"].shape[0])):
+                cover = f"epoch {epoch}: the minibatches do not cover every sample exactly once: shuffle with torch.randperm."
+                break
+        if cover is None and len(per_epoch) > 1 and all(torch.equal(per_epoch[0][i]["index"], per_epoch[1][i]["index"])
+                                                         for i in range(config.num_minibatches)):
+            cover = "epochs 1 and 2 used the same minibatches: draw a new permutation every epoch (with `generator`)."
+    outcomes.append(("shuffled minibatches that cover the batch in every epoch", "not run: fix the case above first."
+                     if problem else cover, ""))
+    ok = problem is None and cover is None
+    first = _diagnose_steps(recorder, batch, config, _PROBE_CLIP_EPS, first_only=True) if ok else "not run: fix the cases above first."
+    outcomes.append(("first minibatch: the gradient of -L^CLIP + c1 L^VF - c2 S at theta_old", None if first == "ok" else first, ""))
+    later = _diagnose_steps(recorder, batch, config, _PROBE_CLIP_EPS, first_only=False) if first == "ok" else \
+        "not run: fix the cases above first."
+    outcomes.append(("every step: clipped ratio, advantages normalized per minibatch, the clip_eps argument",
+                     None if later == "ok" else later, ""))
+    # gradient-norm clipping: a small max_grad_norm, every step's gradient norm must respect it
+    clipping = "not run: fix the cases above first."
+    if later == "ok":
+        config = config.replace(max_grad_norm=0.05)
+        recorder, error, _, _, batch = _run_probe(fn, config, _PROBE_CLIP_EPS)
+        norms = [float(torch.linalg.vector_norm(s["grads"])) for s in recorder.steps]
+        if error:
+            clipping = error
+        elif max(norms) > 0.05 * (1 + 1e-3):
+            clipping = (f"with max_grad_norm = 0.05 the gradient norm at optimizer.step() reached {max(norms):.3g}: clip the "
+                        "global norm with torch.nn.utils.clip_grad_norm_(agent.parameters(), config.max_grad_norm) between "
+                        "loss.backward() and optimizer.step().")
+        else:
+            clipping = _diagnose_steps(recorder, batch, config, _PROBE_CLIP_EPS, first_only=False)
+            clipping = None if clipping == "ok" else clipping
+    outcomes.append(("gradient-norm clipping at config.max_grad_norm", clipping, ""))
+    if clipping is None:
+        outcomes.append(_training_case(fn))
+    else:
+        outcomes.append((f"CartPole-v1 reaches 475 within {CAPSTONE_BUDGET:,} steps on >= 2 of {len(_CAPSTONE_SEEDS)} seeds",
+                         "not run: fix the cases above first.", ""))
+    return outcomes
+
+
+class _Solved(Exception):
+    pass
+
+
+class _OutOfBudget(Exception):
+    pass
+
+
+def _training_case(fn, seeds=_CAPSTONE_SEEDS, budget=CAPSTONE_BUDGET, needed=2):
+    """Train with ``fn`` as the update on a few seeds, stopping each run once the deterministic evaluation reaches 475.
+
+    Stops as soon as ``needed`` seeds reached it, or when the remaining seeds can no longer make ``needed``.
+    """
+    from ..config import PPOConfig
+    from ..envs import make_vec_env
+    from ..trainer import evaluate, train
+
+    name = f"CartPole-v1 reaches 475 within {budget:,} steps on >= {needed} of {len(seeds)} seeds"
+    reached = {}
+    eval_envs = make_vec_env("CartPole-v1", 10)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the agent's initial weights (a QR decomposition) depend on the thread count: fix it
+    try:
+        for seed in seeds:
+            done = sum(n is not None for n in reached.values())
+            if done >= needed or done + len(seeds) - len(reached) < needed:
+                break  # decided
+
+            def callback(agent, row):
+                if row["env_steps"] % _CAPSTONE_EVAL_EVERY < 256 and evaluate(agent, eval_envs).mean() >= 475:
+                    raise _Solved(row["env_steps"])
+                if row["env_steps"] >= budget:
+                    raise _OutOfBudget()
+
+            try:  # PPOConfig()'s schedule (lr and epsilon annealed over 50,000 steps), stopped at the budget
+                train(PPOConfig.for_env("CartPole-v1", seed=seed, eval_every=0), progress=False, callback=callback, update=fn)
+                reached[seed] = None
+            except _OutOfBudget:
+                reached[seed] = None
+            except _Solved as stop:
+                reached[seed] = stop.args[0]
+            except Exception as err:  # a student's loop may raise anything during training
+                return name, f"training raised {type(err).__name__}: {err}", ""
+    finally:
+        torch.set_num_threads(threads)
+        eval_envs.close()
+    details = ", ".join(f"seed {s}: " + (f"475 at {n:,} steps" if n else f"not reached in {budget:,}") for s, n in reached.items())
+    solved = sum(n is not None for n in reached.values())
+    return name + f" ({details})", None if solved >= needed else f"reached on {solved} seed(s).", ""
+
+
+CAPSTONE = Exercise(
+    notebook="05_ppo_cartpole", function="my_update", checker="check_update",
+    title="PPO's minibatch update loop (the capstone)",
+    signature="fn(agent, optimizer, batch, config, clip_eps, generator) -> None, updates agent in place",
+    goal="assemble PPO's update: epochs of shuffled minibatches, per-minibatch normalization, Eq. 9's loss, gradient clipping",
+    difficulty=3, minutes=30, points=5, reference=_capstone_checks, kind="behaviour", behaviour_cases=6,
+    shortcuts=("ppo_update", "reference_update", "manual_gradients", "autograd_gradients"))
+
+
+EXERCISES = (NORMALIZE_ADVANTAGES, PPO_LOSS, VALUE_LOSS, CAPSTONE, PREDICTION_FIRST_RATIO)
 check_normalize_advantages = NORMALIZE_ADVANTAGES.make_checker()
 check_ppo_loss = PPO_LOSS.make_checker()
 check_value_loss = VALUE_LOSS.make_checker()
+check_update = CAPSTONE.make_checker()
+check_prediction_first_ratio = PREDICTION_FIRST_RATIO.make_checker()
