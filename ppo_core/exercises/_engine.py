@@ -134,10 +134,34 @@ def _fmt(x) -> str:
         if x.ndim == 0:
             return f"{x.item():.6g}"
         array = (x.int() if x.dtype == torch.bool else x).numpy()
-        return np.array2string(array, precision=4, suppress_small=True).replace("\n", "\n        ")
-    if isinstance(x, float):
-        return f"{x:.6g}"
+        text = np.array2string(array, precision=4, suppress_small=True)
+        if x.numel() <= _SHOWN_ENTRIES:  # small: one line, rows side by side ([[1.] [0.] [2.]] for a [3, 1] column)
+            return " ".join(text.split())
+        return text.replace("\n", "\n        ")
+    if isinstance(x, float):  # short, unless that hides what the case is about (0.015000015 is not 0.015)
+        return f"{x:.6g}" if float(f"{x:.6g}") == x else f"{x:.12g}"
     return repr(x)
+
+
+_SHOWN_ENTRIES = 12  # larger tensors are summarized, so that a failing case fits on a screen
+
+
+def _fmt_input(x) -> str:
+    if isinstance(x, torch.Tensor) and x.numel() > _SHOWN_ENTRIES:
+        return f"a {list(x.shape)} {str(x.dtype).replace('torch.', '')} tensor (not shown)"
+    return _fmt(x)
+
+
+def _fmt_outputs(expected, received) -> str:
+    """The expected and received values; for big tensors of the same shape, the first entries that differ."""
+    if (isinstance(received, torch.Tensor) and expected.numel() > _SHOWN_ENTRIES and received.shape == expected.shape):
+        got, want = received.detach().double(), expected.detach().double()
+        wrong = (~torch.isclose(got, want, atol=1e-6, rtol=1e-5)).nonzero().tolist()
+        lines = [f"    {len(wrong)} of {want.numel()} entries differ; the first ones:"]
+        lines += [f"      at {index}: expected {want[tuple(index)].item():.6g}, received {got[tuple(index)].item():.6g}"
+                  for index in wrong[:3]]
+        return "\n".join(lines)
+    return f"    expected: {_fmt(expected)}\n    received: {_fmt(received)}"
 
 
 def _clone_inputs(inputs: dict, grad_wrt=()) -> dict:
@@ -160,8 +184,11 @@ def _call(fn, inputs):
     except NotImplementedError:
         return None, "not implemented yet: replace `raise NotImplementedError()` with your code."
     except Exception as err:  # a student's function may raise anything; report it, never crash
-        frame = traceback.extract_tb(err.__traceback__)[-1]
-        return None, f"your function raised {type(err).__name__}: {err} (line {frame.lineno}: `{frame.line}`)"
+        located = getattr(err, "student_line", None)  # set by the grader, whose sandbox ran the student's function
+        if located is None:
+            frame = traceback.extract_tb(err.__traceback__)[-1]
+            located = (frame.lineno, frame.line)
+        return None, f"your function raised {type(err).__name__}: {err} (line {located[0]}: `{located[1]}`)"
 
 
 def _as_result(output, returns):
@@ -235,13 +262,16 @@ def _evaluate(exercise: Exercise, fn) -> CheckResult:
 
     results = []
     for case in exercise.cases():
-        problem, details = _run_case(exercise, fn, case)
+        problem, details, diagnosis = _run_case(exercise, fn, case)
         if problem is not None and problem.startswith("not implemented yet"):
             say(f"  ✗ {problem}")
             raise NotImplementedError(f"{name} is not implemented yet: replace `raise NotImplementedError()` in its cell "
                                       "with your code, run that cell, then run this one again.")
-        say(f"  {'✓' if problem is None else '✗'} {case.name}" + ("" if problem is None else f": {problem}"))
-        if problem is not None:
+        first_failure = problem is not None and all(p is None for _, p in results)
+        # the first failing case in full; the others one line each, with the mistake they point to if known
+        say(f"  {'✓' if problem is None else '✗'} {case.name}" + ("" if problem is None else f": {problem}")
+            + (f" {diagnosis}" if diagnosis and not first_failure else ""))
+        if first_failure:
             say(details)
         results.append((case.name, problem))
     result = CheckResult(exercise.title, results)
@@ -310,33 +340,35 @@ def _evaluate_behaviour(exercise: Exercise, fn) -> CheckResult:
 def _run_case(exercise: Exercise, fn, case: Case):
     inputs = _clone_inputs(case.inputs, case.grad_wrt)
     before = _clone_inputs(inputs)
-    shown = "\n".join(f"      {k} = {_fmt(v)}" for k, v in case.inputs.items())
+    shown = "\n".join(f"      {k} = {_fmt_input(v)}" for k, v in case.inputs.items())
     expected_inputs = _clone_inputs(case.inputs, case.grad_wrt)
     expected_out = exercise.reference(**expected_inputs)
     expected, _ = _as_result(expected_out, exercise.returns)
 
     output, error = _call(fn, inputs)
     if error is not None:
-        return error, f"    inputs:\n{shown}"
+        return error, f"    inputs:\n{shown}", ""
     for key, value in before.items():
         if isinstance(value, torch.Tensor) and not torch.equal(inputs[key].detach(), value):
             return (f"your function changed its input `{key}` in place (e.g. `{key} += ...` or `{key}[i] = ...`); "
-                    "compute into a new tensor instead."), f"    inputs:\n{shown}"
+                    "compute into a new tensor instead."), f"    inputs:\n{shown}", ""
     received, problem = _as_result(output, exercise.returns)
     if problem is None:
         problem = _compare(received, expected.detach(), exercise.atol)
-    details = f"    inputs:\n{shown}\n    expected: {_fmt(expected)}\n    received: {_fmt(received) if received is not None else _fmt(output)}"
+    details = f"    inputs:\n{shown}\n" + _fmt_outputs(expected, received if received is not None else output)
     grad_problem = False
     if problem is None and case.grad_wrt:
         problem, grad_details = _compare_grads(case, inputs, received, expected_inputs, expected, exercise.atol)
         details += grad_details
         grad_problem = problem is not None
     if problem is None:
-        return None, ""
-    hint = _diagnose(exercise, case, received, inputs if grad_problem else None)
+        return None, "", ""
+    diagnosis = _diagnose(exercise, case, received, inputs if grad_problem else None)
+    # a named mistake is the hint; the case's own hint only when no known mistake explains the output
+    hint = diagnosis or case.hint
     if hint:
         details += f"\n    hint: {hint}"
-    return problem, details
+    return problem, details, diagnosis
 
 
 def _compare_grads(case, inputs, received, expected_inputs, expected, atol):
@@ -359,12 +391,11 @@ def _compare_grads(case, inputs, received, expected_inputs, expected, atol):
 
 
 def _diagnose(exercise: Exercise, case: Case, received, graded_inputs=None) -> str:
-    """The case's hint, preceded by the name of a known mistake that reproduces the output.
+    """The name of a known mistake that reproduces the output ("your output matches what you get when you ..."), or "".
 
     When the values were right and a gradient was wrong (``graded_inputs`` holds the inputs
     with the student's gradients), the mistakes are compared by their gradients instead.
     """
-    hints = []
     if received is not None:
         for description, mistake in exercise.mistakes:
             try:
@@ -380,11 +411,8 @@ def _diagnose(exercise: Exercise, case: Case, received, graded_inputs=None) -> s
             except Exception:
                 continue
             if same:
-                hints.append(f"your output matches what you get when you {description}.")
-                break
-    if case.hint:
-        hints.append(case.hint)
-    return " ".join(hints)
+                return f"your output matches what you get when you {description}."
+    return ""
 
 
 def _same_grads(output, inputs, graded_inputs, keys, atol) -> bool:

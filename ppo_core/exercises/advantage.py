@@ -80,12 +80,21 @@ def _gae_lambda_only(rewards, values, next_values, terminated, truncated, gamma,
     return discounted_cumsum(deltas, gae_lambda, terminated | truncated)
 
 
+def _gae_next_row_done(rewards, values, next_values, terminated, truncated, gamma, gae_lambda):
+    # CleanRL stores done shifted (dones[t] = "obs t starts a new episode") and masks with dones[t + 1];
+    # with flags that describe step t itself, that reads the next row's episode end (the last row keeps its own)
+    shift = lambda flags: torch.cat([flags[1:], flags[-1:]])
+    return gae(rewards, values, next_values, shift(terminated), shift(truncated), gamma, gae_lambda)
+
+
 _GAE_MISTAKES = [
     ("treat truncation as termination (no bootstrap at a time-limit cut)", _gae_truncation_as_termination),
     ("do not restart the sum at an episode end", _gae_no_reset),
     ("bootstrap through a terminated step", _gae_bootstrap_through_termination),
     ("take V(s_{t+1}) from values[t + 1] instead of next_values[t]", _gae_values_shifted),
     ("discount the sum by lambda instead of gamma * lambda", _gae_lambda_only),
+    ("read the episode-end flags of the next row (t + 1), as CleanRL's shifted `dones` are read; here terminated[t] "
+     "and truncated[t] describe step t itself", _gae_next_row_done),
 ]
 
 _TD_MISTAKES = [

@@ -57,6 +57,9 @@ def _kl_cases():
              "with r = 1/2: (0.5 - 1) - log 0.5 = 0.1931; k3 is never negative."),
         Case("random batch: per sample, not averaged", _log_prob_pair(2), "return one estimate per sample; the caller averages.",
              grad_wrt=("log_probs",)),
+        Case("tiny probabilities (log-space matters)", dict(log_probs=torch.tensor([-800.0, -750.0], dtype=torch.float64),
+                                                            old_log_probs=torch.tensor([-801.0, -750.0], dtype=torch.float64)),
+             "exp(-800) underflows to 0: compute log r = log_probs - old_log_probs first, then r = exp(log r)."),
     ]
 
 
@@ -66,6 +69,8 @@ _KL_MISTAKES = [
     ("use k2 = (log r)^2 / 2", lambda log_probs, old_log_probs: 0.5 * (log_probs - old_log_probs) ** 2),
     ("flip the sign: log r - (r - 1)", lambda log_probs, old_log_probs: -approx_kl(log_probs, old_log_probs)),
     ("forget the -1: r - log r", lambda log_probs, old_log_probs: approx_kl(log_probs, old_log_probs) + 1.0),
+    ("compute r as exp(log_probs) / exp(old_log_probs) (0 / 0 for tiny probabilities)",
+     lambda log_probs, old_log_probs: (lambda r: (r - 1) - torch.log(r))(torch.exp(log_probs) / torch.exp(old_log_probs))),
     ("average over the batch instead of returning one estimate per sample",
      lambda log_probs, old_log_probs: approx_kl(log_probs, old_log_probs).mean()),
 ]

@@ -4,6 +4,7 @@
     python -m ppo_core.homework release --out student/                # student copies of every notebook
     python -m ppo_core.homework release notebooks/01_advantage.ipynb --out student/
     python -m ppo_core.homework grade submissions/*.ipynb --csv grades.csv --feedback feedback/
+    python -m ppo_core.homework grade submissions/*/*.ipynb --gradebook gradebook.csv --points points.toml --excel
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from ..exercises import CATALOGUE
 from .grade import _labels, grade_submission
+from .gradebook import read_points, rescale, write_gradebook
 from .notebooks import default_source_dir
 from .release import release
 
@@ -58,9 +60,20 @@ def main(argv=None) -> int:
     grd.add_argument("submissions", nargs="+", help="the students' notebooks (.ipynb)")
     grd.add_argument("--source", default=None, help="folder of the teacher's notebooks (default: notebooks/)")
     grd.add_argument("--csv", default=None, help="write one row per submission and exercise to this CSV file")
+    grd.add_argument("--gradebook", default=None, help="write one row per student (ID from the file or folder name, "
+                     "points per exercise, total) to this CSV file")
+    grd.add_argument("--points", default=None, help="points per exercise from a CSV (exercise,points) or TOML file "
+                     "(default: the catalogue's, as `list` prints them)")
+    grd.add_argument("--excel", action="store_true", help="start the CSV files with a UTF-8 byte-order mark, so Excel "
+                     "shows non-ASCII names (张伟) correctly")
+    grd.add_argument("--force", action="store_true", help="replace existing --csv, --gradebook and feedback files")
     grd.add_argument("--feedback", default=None, help="write each submission's checker reports to FOLDER/<name>.txt")
     grd.add_argument("--partial", action="store_true", help="give points in proportion to the checker cases passed")
-    grd.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per submission (default 120)")
+    grd.add_argument("--timeout", type=float, default=None,
+                     help="seconds allowed per exercise (default 60; 900 for the capstone, which trains an agent)")
+    grd.add_argument("--shortcuts", choices=("zero", "score"), default="zero",
+                     help="an exercise whose function called the library's implementation while it ran: 0 points and "
+                          "flagged (zero, the default), or flagged only (score)")
     args = parser.parse_args(argv)
 
     if args.command == "list":
@@ -73,41 +86,69 @@ def main(argv=None) -> int:
             rel.error(str(err))
         return 0
 
-    # check where the results go before spending time on grading
-    if args.csv and (Path(args.csv).is_dir() or not Path(args.csv).resolve().parent.is_dir()):
-        grd.error(f"--csv {args.csv}: give a file name in an existing folder.")
+    # check where the results go before spending time on grading, and never overwrite earlier results unless told to
+    labels = _labels(args.submissions)
+    outputs = [(flag, value) for flag, value in (("--csv", args.csv), ("--gradebook", args.gradebook)) if value]
+    for flag, value in outputs:
+        if Path(value).is_dir() or not Path(value).resolve().parent.is_dir():
+            grd.error(f"{flag} {value}: give a file name in an existing folder.")
+        if Path(value).exists() and not args.force:
+            grd.error(f"{flag} {value} exists (earlier results?). Give another file name, or add --force to replace it.")
     if args.feedback and Path(args.feedback).exists() and not Path(args.feedback).is_dir():
         grd.error(f"--feedback {args.feedback} is a file; give a folder (it is created if missing).")
-    if args.timeout <= 0:
+    if args.feedback and not args.force:
+        clash = [name for name in map(_feedback_name, labels) if (Path(args.feedback) / name).exists()]
+        if clash:
+            grd.error(f"--feedback {args.feedback} already holds {', '.join(clash[:3])}{' ...' if len(clash) > 3 else ''} "
+                      "(earlier results?). Give another folder, or add --force to replace them.")
+    if args.timeout is not None and args.timeout <= 0:
         grd.error(f"--timeout must be > 0 seconds, got {args.timeout:g}.")
+    try:
+        points = read_points(args.points) if args.points else {}
+    except (ValueError, FileNotFoundError) as err:
+        grd.error(str(err))
+    encoding = "utf-8-sig" if args.excel else "utf-8"
     all_grades, not_graded = [], 0
-    for submission, label in zip(args.submissions, _labels(args.submissions)):
+    for submission, label in zip(args.submissions, labels):
         try:
-            grades = grade_submission(submission, args.source, args.timeout, args.partial, label=label)
+            grades = grade_submission(submission, args.source, args.timeout, args.partial, label=label,
+                                      shortcuts=args.shortcuts)
         except (ValueError, FileNotFoundError) as err:
             print(f"{submission}: not graded: {err}")
             not_graded += 1
             continue
+        except RuntimeError as err:  # the grader's own files changed: nothing after this submission can be trusted
+            print(f"Grading stopped: {err}")
+            return 2
+        rescale(grades, points)
         all_grades += grades
         total, best = sum(g.points for g in grades), sum(g.max_points for g in grades)
-        print(f"{label} ({grades[0].notebook}): {total:g}/{best} points")
+        print(f"{label} ({grades[0].notebook}): {total:g}/{best:g} points")
         for g in grades:
             cases = f"{g.cases_passed}/{g.cases_total} cases" if g.cases_total else "-"
             calls = f"  calls {', '.join(g.flags)}: look at this one" if g.flags else ""
-            print(f"  {g.function:26s} {g.status:13s} {cases:11s} {g.points:g}/{g.max_points}{calls}")
+            print(f"  {g.function:26s} {g.status:13s} {cases:11s} {g.points:g}/{g.max_points:g}{calls}")
+            for note in g.integrity:
+                print(f"    look at this one: {note}")
+        if grades[0].skipped:
+            print(f"  not run: {len(grades[0].skipped)} statement(s) of scratch work (listed in the feedback)")
         if args.feedback:
             folder = Path(args.feedback)
             folder.mkdir(parents=True, exist_ok=True)
-            text = "\n\n".join(f"== {g.function} ({g.status}, {g.points:g}/{g.max_points} points)\n{g.report}" for g in grades)
-            (folder / _feedback_name(label)).write_text(f"{label}\n\n{text}\n", encoding="utf-8")
+            text = "\n\n".join(f"== {g.function} ({g.status}, {g.points:g}/{g.max_points:g} points)\n{g.report}" for g in grades)
+            skipped = "".join(f"\n  {s}" for s in grades[0].skipped)
+            skipped = f"\n\nNot run by the grader (only definitions are graded):{skipped}" if skipped else ""
+            (folder / _feedback_name(label)).write_text(f"{label}\n\n{text}{skipped}\n", encoding="utf-8")
     if args.csv:
-        with open(args.csv, "w", newline="", encoding="utf-8") as f:
+        with open(args.csv, "w", newline="", encoding=encoding) as f:
             writer = csv.writer(f)
             writer.writerow(["submission", "notebook", "exercise", "checker", "status", "cases_passed", "cases_total",
-                             "points", "max_points", "calls"])
+                             "points", "max_points", "calls", "look_at"])
             for g in all_grades:
                 writer.writerow([g.submission, g.notebook, g.function, g.checker, g.status, g.cases_passed, g.cases_total,
-                                 f"{g.points:g}", g.max_points, " ".join(g.flags)])
+                                 f"{g.points:g}", f"{g.max_points:g}", " ".join(g.flags), "; ".join(g.integrity)])
+    if args.gradebook:
+        write_gradebook(all_grades, args.gradebook, excel=args.excel)
     if not_graded:
         print(f"{not_graded} of {len(args.submissions)} submission(s) could not be graded (see above).")
     return 1 if not_graded else 0

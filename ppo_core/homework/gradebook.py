@@ -1,0 +1,162 @@
+"""The gradebook: one row per student, per-exercise points and the total, ready to import.
+
+Student IDs come from the file or folder names that learning platforms give submissions:
+
+- Moodle: ``Wang Wei_12345_assignsubmission_file_/01_advantage.ipynb`` (folder or file name) → ``12345``;
+- Canvas: ``wangwei_12345_67890_01_advantage.ipynb`` (also ``wangwei_LATE_12345_67890_...``) → ``12345``;
+- otherwise the file name without the notebook's name (``alice_01_advantage.ipynb`` → ``alice``), or a
+  folder per student: the nearest folder whose name differs between submissions (``class/张伟/01_advantage.ipynb``
+  → ``张伟``; nbgrader's ``submitted/alice/ppo_week4/01_advantage.ipynb`` → ``alice``).
+
+Points per exercise come from the catalogue, or from a file the teacher edits (``--points``): a CSV
+with the columns ``exercise,points`` or a TOML file of ``exercise = points`` lines (optionally under
+``[points]``), where an exercise is named by its function (``my_gae``) or its checker (``check_gae``).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from ..exercises import CATALOGUE, find_exercise
+
+MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_[a-z]+_")
+CANVAS = re.compile(r"^(?P<name>[^_]+?)(?:_late)?_(?P<id>\d+)_\d+_", re.IGNORECASE)
+
+
+def _from_names(path: Path):
+    """``(student_id, name)`` from a platform's file or folder name, or the file name without the notebook's; else None."""
+    for part in reversed(path.parts):
+        moodle = MOODLE.match(part)
+        if moodle:
+            return moodle.group("id"), moodle.group("name")
+    canvas = CANVAS.match(path.name)
+    if canvas:
+        return canvas.group("id"), canvas.group("name")
+    rest = path.stem
+    for stem in sorted({e.notebook for e in CATALOGUE}, key=len, reverse=True):
+        rest = rest.replace(stem, "")
+    rest = re.sub(r"(?i)[-_ .]*(submission|final|copy|v\d+)?$", "", rest).strip("-_ .")
+    return (rest, rest) if rest else None
+
+
+def student_of(path, depth: int = 0) -> tuple[str, str]:
+    """``(student_id, name)`` from a submission's path (see the module's docstring for the patterns).
+
+    When the names say nothing, the student is a folder: the parent (``depth=0``), or one further up
+    (``depth=1`` for nbgrader's ``submitted/alice/ppo_week4/04_clipped_surrogate.ipynb``).
+    """
+    path = Path(path)
+    found = _from_names(path)
+    if found:
+        return found
+    parents = path.parents
+    folder = parents[min(depth, len(parents) - 1)].name or path.stem
+    return folder, folder
+
+
+def _folder_depth(paths) -> int:
+    """How far up the student's folder is: the first level at which the submissions' folders differ."""
+    chains = [[p.name for p in Path(path).resolve().parents] for path in paths]
+    if len(chains) < 2:
+        return 0
+    for depth in range(min(map(len, chains))):
+        if len({chain[depth] for chain in chains}) > 1:
+            return depth
+    return 0
+
+
+def read_points(path) -> dict:
+    """Points per exercise function from a CSV (``exercise,points``) or TOML file; clear errors name the bad entry."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"--points {path}: no such file. Give a CSV with the columns exercise,points or a TOML file.")
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".toml":
+        import tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as err:
+            raise ValueError(f"--points {path}: not valid TOML ({err}).") from None
+        entries = list((data.get("points", data)).items())
+    else:
+        rows = list(csv.reader(text.splitlines()))
+        if not rows or [c.strip().lower() for c in rows[0][:2]] != ["exercise", "points"]:
+            raise ValueError(f"--points {path}: the first line must be the header `exercise,points`.")
+        entries = [(row[0].strip(), row[1].strip() if len(row) > 1 else "") for row in rows[1:] if row and row[0].strip()]
+    points = {}
+    for name, value in entries:
+        try:
+            exercise = find_exercise(str(name))
+        except ValueError:
+            raise ValueError(f"--points {path}: unknown exercise {name!r}; name exercises by function (my_gae) or checker "
+                             "(check_gae), as `python -m ppo_core.homework list` prints them.") from None
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = -1.0
+        if not number >= 0:
+            raise ValueError(f"--points {path}: the points of {name} must be a number >= 0, got {value!r}.")
+        points[exercise.function] = number
+    return points
+
+
+def rescale(grades, points: dict) -> None:
+    """Give each grade the teacher's points for its exercise (in place), keeping the fraction earned."""
+    for g in grades:
+        if g.function in points:
+            fraction = g.points / g.max_points if g.max_points else 0.0
+            g.max_points = points[g.function]
+            g.points = round(fraction * g.max_points, 2)
+
+
+def _number(x) -> str:
+    return f"{x:g}"
+
+
+def gradebook_rows(grades) -> tuple[list, list]:
+    """The header and one row per student: ID, name, files, points per exercise, total, maximum, notes.
+
+    A student who handed in the same notebook twice gets the better of the two, and a note.
+    """
+    order = [e.function for e in CATALOGUE]
+    exercises = sorted({g.function for g in grades}, key=order.index)
+    students: dict = {}
+    unnamed = {Path(g.path or g.submission).resolve() for g in grades if _from_names(Path(g.path or g.submission)) is None}
+    depth = _folder_depth(unnamed)
+    for g in grades:
+        student_id, name = student_of(Path(g.path or g.submission).resolve(), depth)
+        entry = students.setdefault(student_id, dict(name=name, notebooks={}))
+        entry["notebooks"].setdefault(g.notebook, {}).setdefault(g.submission, []).append(g)
+    header = ["student_id", "name", "submissions", *exercises, "total", "max_total", "notes"]
+    rows = []
+    for student_id, entry in students.items():
+        cells, files, notes = {}, [], []
+        for notebook, submissions in entry["notebooks"].items():
+            best = max(submissions, key=lambda s: sum(g.points for g in submissions[s]))
+            if len(submissions) > 1:
+                notes.append(f"{len(submissions)} submissions of {notebook}: kept {best}")
+            files.append(best)
+            for g in submissions[best]:
+                cells[g.function] = g
+                if g.flags:
+                    notes.append(f"{g.function}: called {', '.join(g.flags)}")
+                notes += [f"{g.function}: {note}" for note in g.integrity]
+        total = sum(g.points for g in cells.values())
+        best_total = sum(g.max_points for g in cells.values())
+        points = [_number(cells[f].points) if f in cells else "" for f in exercises]
+        rows.append([student_id, entry["name"], " ".join(files), *points,
+                     _number(round(total, 2)), _number(best_total), "; ".join(dict.fromkeys(notes))])
+    rows.sort(key=lambda r: r[0])
+    return header, rows
+
+
+def write_gradebook(grades, path, excel: bool = False) -> None:
+    """Write the gradebook CSV; ``excel=True`` adds a UTF-8 byte-order mark, so Excel shows 张伟 rather than mojibake."""
+    header, rows = gradebook_rows(grades)
+    with open(path, "w", newline="", encoding="utf-8-sig" if excel else "utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
