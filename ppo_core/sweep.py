@@ -1,9 +1,9 @@
 """The PPO paper's Table 1 on classic control: a grid of (setting, env, seed) runs, one CSV row each.
 
-    python -m ppo_core.sweep --out docs/results/table1.csv                  # the full grid, 2 processes
+    python -m ppo_core.sweep --out ppo_core/results/table1.csv                  # the full grid, 2 processes
     python -m ppo_core.sweep --settings none clip_0.2 --envs CartPole-v1 --seeds 2 --out small.csv
     python -m ppo_core.sweep --backend ray --ray-address auto --out table1.csv   # on a Ray cluster
-    python -m ppo_core.sweep --table docs/results/table1.csv               # print the normalized table
+    python -m ppo_core.sweep --table ppo_core/results/table1.csv               # print the normalized table
 
 Every run is ``train(config)`` with the environment's tuned defaults (``PPOConfig.for_env``), the
 setting's objective, and, for every setting alike, no clip annealing, no KL early stopping and the
@@ -50,6 +50,9 @@ SETTINGS = {
 PAPER_SCORES = {"none": -0.39, "clip_0.1": 0.76, "clip_0.2": 0.82, "clip_0.3": 0.70, "adaptive_kl_0.003": 0.68,
                 "adaptive_kl_0.01": 0.74, "adaptive_kl_0.03": 0.71, "fixed_kl_0.3": 0.62, "fixed_kl_1": 0.71,
                 "fixed_kl_3": 0.72, "fixed_kl_10": 0.69}
+
+# The shipped grid (notebook 07 reads it; it is package data, so it comes with the wheel too).
+SHIPPED = Path(__file__).resolve().parent / "results" / "table1.csv"
 
 # Environment steps per run: each env's tuned total_steps (PPOConfig.for_env), enough for clipping
 # to learn the task well and small enough for a laptop.
@@ -317,6 +320,7 @@ def main(argv=None) -> int:
     parser.add_argument("--ray-address", default=None, help="ray.init(address=...), e.g. 'auto' for a running cluster")
     parser.add_argument("--out", help="write the rows to this CSV")
     parser.add_argument("--table", metavar="CSV", help="print the normalized table of an existing sweep CSV and exit")
+    parser.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     if args.table:
@@ -332,6 +336,8 @@ def main(argv=None) -> int:
         parser.error(f"--seeds must be >= 1, got {args.seeds}")
     if Path(args.out).is_dir() or not Path(args.out).resolve().parent.is_dir():
         parser.error(f"--out {args.out}: give a file name in an existing folder.")
+    if Path(args.out).exists() and not args.force:
+        parser.error(f"--out {args.out} exists (the shipped grid?); choose another file or pass --force to overwrite it.")
     start = time.perf_counter()
     try:
         rows = run_sweep(args.settings, args.envs, range(args.seeds), args.backend, args.workers, args.ray_address,

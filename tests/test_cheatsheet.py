@@ -57,7 +57,7 @@ def test_the_beta_table_is_adapt_kl_coef():
 
 
 def test_the_sanity_ranges_hold_for_every_clipping_run_of_the_shipped_grid():
-    rows, _ = sweep.read_csv(ROOT / "docs" / "results" / "table1.csv")
+    rows, _ = sweep.read_csv(sweep.SHIPPED)
     clip = [row for row in rows if row["setting"] == "clip_0.2"]
     assert len(clip) >= 15
     for row in clip:

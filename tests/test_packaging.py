@@ -41,3 +41,20 @@ def test_ci_installs_the_cpu_torch_first_and_runs_the_readme_command():
     readme = (ROOT / "README.md").read_text()
     assert ci.index("torch==2.13.0") < ci.index('-e ".[dev')
     assert "python -m pytest" in ci and "python -m pytest" in readme
+
+
+def test_the_wheel_carries_every_subpackage_and_the_shipped_grid(tmp_path):
+    """The teacher's guide hands students a wheel: it must hold ppo_core.exercises, ppo_core.homework and the grid."""
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path)],
+                   check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("ppo_core-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    packages = {p.parent.relative_to(ROOT).as_posix() for p in (ROOT / "ppo_core").rglob("__init__.py")}
+    assert {"ppo_core/exercises", "ppo_core/homework"} <= packages
+    for package in packages:
+        assert f"{package}/__init__.py" in names, f"the wheel lacks {package}"
+    assert "ppo_core/results/table1.csv" in names

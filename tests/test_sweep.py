@@ -10,7 +10,7 @@ import pytest
 from ppo_core import sweep
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ROOT / "docs" / "results" / "table1.csv"
+SHIPPED = sweep.SHIPPED
 
 
 def test_the_eleven_settings_of_table_1():
@@ -77,3 +77,11 @@ def test_a_cell_of_the_shipped_table_reproduces_exactly():
     row = next(r for r in rows if r["setting"] == "clip_0.2" and r["env_id"] == "CartPole-v1" and r["seed"] == "0")
     again = sweep.run_one(row["setting"], row["env_id"], int(row["seed"]))
     assert again == row
+
+
+def test_the_command_line_refuses_to_overwrite_a_csv(tmp_path, capsys):
+    existing = tmp_path / "table.csv"
+    existing.write_text("keep me")
+    with pytest.raises(SystemExit):
+        sweep.main(["--settings", "none", "--envs", "CartPole-v1", "--seeds", "1", "--total-steps", "256", "--out", str(existing)])
+    assert "--force" in capsys.readouterr().err and existing.read_text() == "keep me"
