@@ -9,6 +9,7 @@ from .agent import ActorCritic
 from .config import PPOConfig
 from .diagnostics import approx_kl, clip_fraction, explained_variance
 from .envs import check_vec_env, make_vec_env
+from .i18n import get_language, set_language
 from .interactive import interactive_figure
 from .normalization import RewardScaler, RunningMeanStd
 from .objectives import adapt_kl_coef, clipped_surrogate, importance_ratio, kl_penalty_surrogate, normalize_advantages, value_loss
@@ -44,4 +45,6 @@ __all__ = [
     "plot_ratio_histogram", "interactive_figure", "animate_episode",
     # statistics and parallel runs
     "run_in_workers",
+    # the language of checkers and feedback (the Chinese edition)
+    "set_language", "get_language",
 ]

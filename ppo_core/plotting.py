@@ -8,6 +8,7 @@ disagree with the algorithm.
 from __future__ import annotations
 
 import os
+import re
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -361,6 +362,20 @@ def animate_episode(agent, env_id: str, seed: int = 0, max_steps: int = 200, eve
     image = ax.imshow(frames[0])
     anim = animation.FuncAnimation(fig, lambda i: [image.set_data(frames[i])], frames=len(frames), interval=1000 / fps)
     with plt.rc_context({"animation.frame_format": "jpeg", "animation.embed_limit": 40.0}):
-        html = anim.to_jshtml(default_mode="loop")
+        html = _offline(anim.to_jshtml(default_mode="loop"))
     plt.close(fig)
     return html, episode_return, steps
+
+
+# matplotlib's player loads Font Awesome from a CDN for its button icons; readers offline or behind a firewall
+# (many classrooms) would get blank buttons. Plain Unicode symbols need nothing from another host.
+_ICONS = {"fa fa-minus": "−", "fa fa-fast-backward": "⏮", "fa fa-step-backward": "◀|", "fa fa-play fa-flip-horizontal": "◀",
+          "fa fa-pause": "⏸", "fa fa-play": "▶", "fa fa-step-forward": "|▶", "fa fa-fast-forward": "⏭", "fa fa-plus": "+"}
+
+
+def _offline(html: str) -> str:
+    """The animation's HTML without its stylesheet link to another host, the icons as text."""
+    html = re.sub(r"<link[^>]*font-awesome[^>]*>", "", html)
+    for icon, text in _ICONS.items():
+        html = html.replace(f'<i class="{icon}"></i>', text)
+    return html

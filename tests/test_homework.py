@@ -71,6 +71,11 @@ def test_every_checker_has_an_exercise_and_every_exercise_a_checker():
 def test_the_guide_lists_the_catalogue():
     guide = (ROOT / "notebooks" / "README.md").read_text(encoding="utf-8")
     assert cli.exercise_table() in guide, "regenerate the table with `python -m ppo_core.homework list`"
+    from ppo_core.i18n import using
+    with using("zh"):
+        chinese = cli.exercise_table()
+    assert chinese in (ROOT / "notebooks" / "zh" / "README.md").read_text(encoding="utf-8"), \
+        "regenerate the Chinese guide's table with `python -m ppo_core.homework --lang zh list`"
 
 
 # ----- student copies -----------------------------------------------------------------------------

@@ -77,3 +77,17 @@ def test_diagnostics_panel_and_ratio_histogram():
     with pytest.raises(ValueError, match="record_ratios"):
         plot_ratio_histogram([], 0.2, ax=ax)
     plt.close("all")
+
+
+def test_the_episode_animation_needs_nothing_from_another_host():
+    """matplotlib's player links Font Awesome on a CDN; the series' pages must work offline (the book site's test too)."""
+    import re
+
+    from ppo_core import PPOConfig, animate_episode, make_agent, make_vec_env
+
+    config = PPOConfig.for_env("CartPole-v1", seed=0)
+    agent = make_agent(config, make_vec_env("CartPole-v1", 1))
+    html, _, steps = animate_episode(agent, "CartPole-v1", max_steps=6, every=3)
+    assert steps > 0 and "<script" in html
+    assert not re.search(r"""(?:href|src)=["'](?:https?:)?//""", html), "the animation loads something from another host"
+    assert "▶" in html and 'class="fa ' not in html

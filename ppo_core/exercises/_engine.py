@@ -24,6 +24,17 @@ from typing import Callable
 import numpy as np
 import torch
 
+from ..i18n import N_, gap, labelled, tr
+
+_NOT_IMPLEMENTED = N_("not implemented yet: replace `raise NotImplementedError()` with your code.")
+_NOT_DONE = N_("{name} is not implemented yet: replace `raise NotImplementedError()` in its cell with your code, "
+               "run that cell, then run this one again.")
+
+
+class _NotImplementedYet(str):
+    """The problem text of a stub (a str subclass, so that the report can tell it from a wrong answer in any language)."""
+
+
 class CheckFailed(AssertionError):
     """Raised by a checker in strict mode when a case fails."""
 
@@ -111,7 +122,7 @@ class Exercise:
         """True if ``fn`` passes every case; with ``strict=True`` a failure raises :class:`CheckFailed`."""
         result = self.run(fn)
         if strict and not result.passed:
-            raise CheckFailed(f"{self.title}: failed cases: {', '.join(result.failed_cases)}")
+            raise CheckFailed(tr("{title}: failed cases: {cases}").format(title=tr(self.title), cases=", ".join(map(tr, result.failed_cases))))
         return result.passed
 
     def make_checker(self) -> Callable:
@@ -157,11 +168,12 @@ def _fmt_outputs(expected, received) -> str:
     if (isinstance(received, torch.Tensor) and expected.numel() > _SHOWN_ENTRIES and received.shape == expected.shape):
         got, want = received.detach().double(), expected.detach().double()
         wrong = (~torch.isclose(got, want, atol=1e-6, rtol=1e-5)).nonzero().tolist()
-        lines = [f"    {len(wrong)} of {want.numel()} entries differ; the first ones:"]
-        lines += [f"      at {index}: expected {want[tuple(index)].item():.6g}, received {got[tuple(index)].item():.6g}"
+        lines = ["    " + tr("{n} of {total} entries differ; the first ones:").format(n=len(wrong), total=want.numel())]
+        lines += ["      " + tr("at {index}: expected {want}, received {got}").format(
+                      index=index, want=f"{want[tuple(index)].item():.6g}", got=f"{got[tuple(index)].item():.6g}")
                   for index in wrong[:3]]
         return "\n".join(lines)
-    return f"    expected: {_fmt(expected)}\n    received: {_fmt(received)}"
+    return f"    {tr('expected:')} {_fmt(expected)}\n    {tr('received:')} {_fmt(received)}"
 
 
 def _clone_inputs(inputs: dict, grad_wrt=()) -> dict:
@@ -182,13 +194,14 @@ def _call(fn, inputs):
     try:
         return fn(**inputs), None
     except NotImplementedError:
-        return None, "not implemented yet: replace `raise NotImplementedError()` with your code."
+        return None, _NotImplementedYet(tr(_NOT_IMPLEMENTED))
     except Exception as err:  # a student's function may raise anything; report it, never crash
         located = getattr(err, "student_line", None)  # set by the grader, whose sandbox ran the student's function
         if located is None:
             frame = traceback.extract_tb(err.__traceback__)[-1]
             located = (frame.lineno, frame.line)
-        return None, f"your function raised {type(err).__name__}: {err} (line {located[0]}: `{located[1]}`)"
+        return None, tr("your function raised {error}: {message} (line {line}: `{code}`)").format(
+            error=type(err).__name__, message=err, line=located[0], code=located[1])
 
 
 def _as_result(output, returns):
@@ -197,12 +210,12 @@ def _as_result(output, returns):
         if isinstance(output, torch.Tensor) and output.numel() == 1:
             output = output.item()
         if isinstance(output, bool) or not isinstance(output, (int, float)):
-            return None, f"returned {type(output).__name__}; expected a number (a Python float)."
+            return None, tr("returned {type}; expected a number (a Python float).").format(type=type(output).__name__)
         return torch.tensor(float(output), dtype=torch.float64), None
     if not isinstance(output, torch.Tensor):
-        return None, f"returned {type(output).__name__}; expected a torch.Tensor."
+        return None, tr("returned {type}; expected a torch.Tensor.").format(type=type(output).__name__)
     if not output.is_floating_point():
-        return None, f"returned a tensor of dtype {output.dtype}; expected floating point."
+        return None, tr("returned a tensor of dtype {dtype}; expected floating point.").format(dtype=output.dtype)
     return output, None
 
 
@@ -210,16 +223,16 @@ def _compare(received: torch.Tensor, expected: torch.Tensor, atol: float) -> str
     if received.shape != expected.shape:
         got, want = tuple(received.shape), tuple(expected.shape)
         if got[:len(want)] == want and len(got) == len(want) + 1:
-            advice = f"Your output has an extra last dimension of size {got[-1]}: a sum (or other reduction) over it is missing."
+            advice = tr("Your output has an extra last dimension of size {size}: a sum (or other reduction) over it is missing.").format(size=got[-1])
         elif len(got) < len(want):
-            advice = "You reduced away a dimension the result must keep: return one value per sample, do not .sum()/.mean() over the batch."
+            advice = tr("You reduced away a dimension the result must keep: return one value per sample, do not .sum()/.mean() over the batch.")
         else:
-            advice = "Check for broadcasting between a [B, 1] and a [B] tensor, or an index that added or dropped a dimension."
-        return f"returned shape {got}; expected {want}. {advice}"
+            advice = tr("Check for broadcasting between a [B, 1] and a [B] tensor, or an index that added or dropped a dimension.")
+        return tr("returned shape {got}; expected {want}.").format(got=got, want=want) + gap() + advice
     if not torch.isfinite(received.detach()).all() and torch.isfinite(expected).all():
-        return "returned NaN or inf where the expected values are finite."
+        return tr("returned NaN or inf where the expected values are finite.")
     if not torch.allclose(received.detach().double(), expected.double(), atol=atol, rtol=1e-5):
-        return "wrong values."
+        return tr("wrong values.")
     return None
 
 
@@ -251,9 +264,9 @@ def _evaluate(exercise: Exercise, fn) -> CheckResult:
     function still raises it: the exercise is not done, which is not a wrong answer.
     """
     if not callable(fn):
-        raise TypeError(f"Pass your function itself to the checker, e.g. check(my_function); got {type(fn).__name__}.")
+        raise TypeError(tr("Pass your function itself to the checker, e.g. check(my_function); got {type}.").format(type=type(fn).__name__))
     name = getattr(fn, "__name__", "your function")
-    lines = [f"Checking {name} against {exercise.title}:"]
+    lines = [tr("Checking {name} against {title}:").format(name=name, title=tr(exercise.title))]
     print(lines[0])
 
     def say(text):
@@ -263,26 +276,32 @@ def _evaluate(exercise: Exercise, fn) -> CheckResult:
     results = []
     for case in exercise.cases():
         problem, details, diagnosis = _run_case(exercise, fn, case)
-        if problem is not None and problem.startswith("not implemented yet"):
+        if isinstance(problem, _NotImplementedYet):
             say(f"  ✗ {problem}")
-            raise NotImplementedError(f"{name} is not implemented yet: replace `raise NotImplementedError()` in its cell "
-                                      "with your code, run that cell, then run this one again.")
+            raise NotImplementedError(tr(_NOT_DONE).format(name=name))
         first_failure = problem is not None and all(p is None for _, p in results)
         # the first failing case in full; the others one line each, with the mistake they point to if known
-        say(f"  {'✓' if problem is None else '✗'} {case.name}" + ("" if problem is None else f": {problem}")
-            + (f" {diagnosis}" if diagnosis and not first_failure else ""))
+        say("  " + (f"✓ {tr(case.name)}" if problem is None else labelled(f"✗ {tr(case.name)}", problem))
+            + (gap() + diagnosis if diagnosis and not first_failure else ""))
         if first_failure:
             say(details)
         results.append((case.name, problem))
     result = CheckResult(exercise.title, results)
-    say(f"{result.num_passed}/{len(results)} cases passed." + ("" if result.passed else " Fix the first ✗ above first."))
+    say(tr("{passed}/{total} cases passed.").format(passed=result.num_passed, total=len(results))
+        + ("" if result.passed else gap() + tr("Fix the first ✗ above first.")))
     result.report = "\n".join(lines)
     return result
 
 
+def _spellings(option) -> set:
+    """An option of a prediction as a student may write it: in English, or as the Chinese edition names it."""
+    from ..locale import catalogue
+    return {str(option).strip().lower(), catalogue("zh").get(str(option), str(option)).strip().lower()}
+
+
 def _same_answer(exercise: Exercise, given, answer) -> bool:
     if exercise.choices:
-        return str(given).strip().lower() == str(answer).strip().lower()
+        return str(given).strip().lower() in _spellings(answer)
     return abs(float(given) - float(answer)) <= exercise.atol
 
 
@@ -290,22 +309,24 @@ def _evaluate_prediction(exercise: Exercise, value) -> CheckResult:
     """Check a predicted value; print one line, the hint of a known wrong answer, or the explanation."""
     name = exercise.function
     if value is None or value is Ellipsis:
-        print(f"Checking {name}: ✗ no prediction yet.")
-        raise NotImplementedError(f"{name} is not written yet: replace None with your prediction in its cell, run that "
-                                  "cell, then run this one again.")
-    lines = [f"Checking {name} ({exercise.title}):"]
+        print(tr("Checking {name}: ✗ no prediction yet.").format(name=name))
+        raise NotImplementedError(tr("{name} is not written yet: replace None with your prediction in its cell, run that "
+                                     "cell, then run this one again.").format(name=name))
+    lines = [tr("Checking {name} ({title}):").format(name=name, title=tr(exercise.title))]
     problem = None
-    if exercise.choices and str(value).strip().lower() not in [str(c).lower() for c in exercise.choices]:
-        problem = f"{value!r} is not one of the options {', '.join(repr(c) for c in exercise.choices)}."
+    if exercise.choices and not any(str(value).strip().lower() in _spellings(c) for c in exercise.choices):
+        problem = tr("{value} is not one of the options {options}.").format(
+            value=repr(value), options=("、" if gap() == "" else ", ").join(repr(c) + ("" if tr(c) == c else f"（{tr(c)}）") for c in exercise.choices))
     elif not exercise.choices and (isinstance(value, bool) or not isinstance(value, (int, float))):
-        problem = f"write a number, got {type(value).__name__} {value!r}."
+        problem = tr("write a number, got {type} {value}.").format(type=type(value).__name__, value=repr(value))
     elif not _same_answer(exercise, value, exercise.reference()):
-        problem = "not what happens."
+        problem = tr("not what happens.")
         hint = next((description for description, wrong in exercise.mistakes if _same_answer(exercise, value, wrong)), "")
-        problem += f" {hint}" if hint else ""
-        problem += " Run the next cell, look at the result, and work out why."
-    lines.append(f"  ✓ {value!r}: right. {exercise.explanation}".rstrip() if problem is None else f"  ✗ {value!r}: {problem}")
-    result = CheckResult(exercise.title, [("your prediction", problem)], "\n".join(lines))
+        problem += gap() + tr(hint) if hint else ""
+        problem += gap() + tr("Run the next cell, look at the result, and work out why.")
+    lines.append("  " + (labelled(f"✓ {value!r}", (tr("right.") + gap() + tr(exercise.explanation)).rstrip()) if problem is None
+                         else labelled(f"✗ {value!r}", problem)))
+    result = CheckResult(exercise.title, [(tr("your prediction"), problem)], "\n".join(lines))
     print(result.report)
     return result
 
@@ -313,25 +334,24 @@ def _evaluate_prediction(exercise: Exercise, value) -> CheckResult:
 def _evaluate_behaviour(exercise: Exercise, fn) -> CheckResult:
     """Run ``exercise.reference(fn)``'s checks of what ``fn`` does; print one line per case and the details of failures."""
     if not callable(fn):
-        raise TypeError(f"Pass your function itself to the checker, e.g. check(my_function); got {type(fn).__name__}.")
+        raise TypeError(tr("Pass your function itself to the checker, e.g. check(my_function); got {type}.").format(type=type(fn).__name__))
     name = getattr(fn, "__name__", "your function")
-    lines = [f"Checking {name} ({exercise.title}):"]
+    lines = [tr("Checking {name} ({title}):").format(name=name, title=tr(exercise.title))]
     print(lines[0])
     try:
         outcomes = exercise.reference(fn)
     except NotImplementedError:
-        print("  ✗ not implemented yet: replace `raise NotImplementedError()` with your code.")
-        raise NotImplementedError(f"{name} is not implemented yet: replace `raise NotImplementedError()` in its cell "
-                                  "with your code, run that cell, then run this one again.") from None
+        print("  ✗ " + tr(_NOT_IMPLEMENTED))
+        raise NotImplementedError(tr(_NOT_DONE).format(name=name)) from None
     results = []
     for case, problem, details in outcomes:
-        lines.append(f"  {'✓' if problem is None else '✗'} {case}" + ("" if problem is None else f": {problem}"))
+        lines.append("  " + (f"✓ {tr(case)}" if problem is None else labelled(f"✗ {tr(case)}", tr(problem))))
         if problem is not None and details:
             lines.append(details)
         print("\n".join(lines[-2:] if problem is not None and details else lines[-1:]))
         results.append((case, problem))
     result = CheckResult(exercise.title, results)
-    lines.append(f"{result.num_passed}/{len(results)} cases passed.")
+    lines.append(tr("{passed}/{total} cases passed.").format(passed=result.num_passed, total=len(results)))
     print(lines[-1])
     result.report = "\n".join(lines)
     return result
@@ -341,21 +361,22 @@ def _run_case(exercise: Exercise, fn, case: Case):
     inputs = _clone_inputs(case.inputs, case.grad_wrt)
     before = _clone_inputs(inputs)
     shown = "\n".join(f"      {k} = {_fmt_input(v)}" for k, v in case.inputs.items())
+    inputs_label = tr("inputs:")
     expected_inputs = _clone_inputs(case.inputs, case.grad_wrt)
     expected_out = exercise.reference(**expected_inputs)
     expected, _ = _as_result(expected_out, exercise.returns)
 
     output, error = _call(fn, inputs)
     if error is not None:
-        return error, f"    inputs:\n{shown}", ""
+        return error, f"    {inputs_label}\n{shown}", ""
     for key, value in before.items():
         if isinstance(value, torch.Tensor) and not torch.equal(inputs[key].detach(), value):
-            return (f"your function changed its input `{key}` in place (e.g. `{key} += ...` or `{key}[i] = ...`); "
-                    "compute into a new tensor instead."), f"    inputs:\n{shown}", ""
+            return (tr("your function changed its input `{key}` in place (e.g. `{key} += ...` or `{key}[i] = ...`); "
+                       "compute into a new tensor instead.").format(key=key)), f"    {inputs_label}\n{shown}", ""
     received, problem = _as_result(output, exercise.returns)
     if problem is None:
         problem = _compare(received, expected.detach(), exercise.atol)
-    details = f"    inputs:\n{shown}\n" + _fmt_outputs(expected, received if received is not None else output)
+    details = f"    {inputs_label}\n{shown}\n" + _fmt_outputs(expected, received if received is not None else output)
     grad_problem = False
     if problem is None and case.grad_wrt:
         problem, grad_details = _compare_grads(case, inputs, received, expected_inputs, expected, exercise.atol)
@@ -365,16 +386,16 @@ def _run_case(exercise: Exercise, fn, case: Case):
         return None, "", ""
     diagnosis = _diagnose(exercise, case, received, inputs if grad_problem else None)
     # a named mistake is the hint; the case's own hint only when no known mistake explains the output
-    hint = diagnosis or case.hint
+    hint = diagnosis or tr(case.hint)
     if hint:
-        details += f"\n    hint: {hint}"
+        details += "\n    " + (f"{tr('hint:')}{hint}" if gap() == "" else f"{tr('hint:')} {hint}")
     return problem, details, diagnosis
 
 
 def _compare_grads(case, inputs, received, expected_inputs, expected, atol):
     if not received.requires_grad:
-        return ("no gradient flows through your output: avoid .item(), .detach(), numpy and Python floats "
-                "on the path from the inputs to the result.", "")
+        return (tr("no gradient flows through your output: avoid .item(), .detach(), numpy and Python floats "
+                   "on the path from the inputs to the result."), "")
     weights = torch.linspace(0.5, 1.5, received.numel(), dtype=torch.float64).reshape(received.shape)
     (received.double() * weights).sum().backward()
     (expected.double() * weights).sum().backward()
@@ -385,8 +406,8 @@ def _compare_grads(case, inputs, received, expected_inputs, expected, atol):
         if got is None:
             got = torch.zeros_like(want)
         if not torch.allclose(got.double(), want.double(), atol=atol, rtol=1e-5):
-            return (f"the values are right but the gradient with respect to `{key}` is wrong.",
-                    f"\n    expected d(sum w*output)/d{key}: {_fmt(want)}\n    received d(sum w*output)/d{key}: {_fmt(got)}")
+            return (tr("the values are right but the gradient with respect to `{key}` is wrong.").format(key=key),
+                    f"\n    {tr('expected')} d(sum w*output)/d{key}: {_fmt(want)}\n    {tr('received')} d(sum w*output)/d{key}: {_fmt(got)}")
     return None, ""
 
 
@@ -411,7 +432,7 @@ def _diagnose(exercise: Exercise, case: Case, received, graded_inputs=None) -> s
             except Exception:
                 continue
             if same:
-                return f"your output matches what you get when you {description}."
+                return tr("your output matches what you get when you {mistake}.").format(mistake=tr(description))
     return ""
 
 

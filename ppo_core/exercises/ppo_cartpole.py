@@ -6,6 +6,7 @@ from __future__ import annotations
 import torch
 
 from ..objectives import clipped_surrogate, normalize_advantages, value_loss
+from ..i18n import gap, tr
 from ._engine import Case, Exercise
 
 
@@ -301,22 +302,22 @@ def _loss_variants(agent, batch, index, config, clip_eps):
 
     return {
         None: policy() + critic - bonus,
-        "the loss increases the surrogate (a sign error): the loss is MINUS the mean clipped surrogate":
+        tr("the loss increases the surrogate (a sign error): the loss is MINUS the mean clipped surrogate"):
             -policy() + critic - bonus,
-        "the advantages are not normalized: normalize each minibatch's advantages (mean 0, std 1) before the surrogate":
+        tr("the advantages are not normalized: normalize each minibatch's advantages (mean 0, std 1) before the surrogate"):
             policy(a=raw) + critic - bonus,
-        "the advantages are normalized over the whole batch: normalize over each minibatch's own samples":
+        tr("the advantages are normalized over the whole batch: normalize over each minibatch's own samples"):
             policy(a=whole) + critic - bonus,
-        "the ratio is not clipped: use min(r A, clip(r, 1 - eps, 1 + eps) A)": -(ratio * normalized).mean() + critic - bonus,
-        "epsilon comes from config.clip_eps: use the clip_eps argument (the trainer anneals it)":
+        tr("the ratio is not clipped: use min(r A, clip(r, 1 - eps, 1 + eps) A)"): -(ratio * normalized).mean() + critic - bonus,
+        tr("epsilon comes from config.clip_eps: use the clip_eps argument (the trainer anneals it)"):
             policy(eps=config.clip_eps) + critic - bonus,
-        "the old log-probabilities are recomputed with the current network, so the ratio is always 1 and the clip never "
-        "acts: use batch['log_probs'], stored when the actions were sampled":
+        tr("the old log-probabilities are recomputed with the current network, so the ratio is always 1 and the clip never "
+        "acts: use batch['log_probs'], stored when the actions were sampled"):
             policy(r=torch.exp(log_probs - log_probs.detach())) + critic - bonus,
-        "the old log-probabilities are not those of the minibatch's samples: index batch['log_probs'] with the same "
-        "indices as the observations": policy(r=unaligned) + critic - bonus,
-        "the value loss has the wrong sign: ADD vf_coef * mean((V - R)^2)": policy() - critic - bonus,
-        "the entropy term has the wrong sign: SUBTRACT ent_coef * mean entropy (a bonus)": policy() + critic + bonus,
+        tr("the old log-probabilities are not those of the minibatch's samples: index batch['log_probs'] with the same "
+        "indices as the observations"): policy(r=unaligned) + critic - bonus,
+        tr("the value loss has the wrong sign: ADD vf_coef * mean((V - R)^2)"): policy() - critic - bonus,
+        tr("the entropy term has the wrong sign: SUBTRACT ent_coef * mean entropy (a bonus)"): policy() + critic + bonus,
     }
 
 
@@ -371,11 +372,12 @@ def _run_probe(fn, config, clip_eps):
         raise
     except Exception as err:  # a student's function may raise anything; report it, never crash
         frame = traceback.extract_tb(err.__traceback__)[-1]
-        return recorder, f"your function raised {type(err).__name__}: {err} (line {frame.lineno}: `{frame.line}`)", before, agent, batch
+        return recorder, tr("your function raised {error}: {message} (line {line}: `{code}`)").format(
+            error=type(err).__name__, message=err, line=frame.lineno, code=frame.line), before, agent, batch
     finally:
         recorder.remove()
     if any(not torch.equal(given[key], batch[key]) for key in batch):
-        return recorder, "your function changed the batch's tensors in place: leave them as they are.", before, agent, batch
+        return recorder, tr("your function changed the batch's tensors in place: leave them as they are."), before, agent, batch
     return recorder, None, before, agent, batch
 
 
@@ -397,29 +399,30 @@ def _diagnose_steps(recorder, batch, config, clip_eps, first_only):
                 p.copy_(value)
         index = step["index"]
         if index is None:
-            return "the observations your actor saw before this step are not rows of batch['observations']."
+            return tr("the observations your actor saw before this step are not rows of batch['observations'].")
         variants = _loss_variants(probe, batch, index, config, clip_eps)
         got = step["grads"]
-        where = (f"optimizer step {number} (epoch {(number - 1) // config.num_minibatches + 1}, "
-                 f"minibatch {(number - 1) % config.num_minibatches + 1})")
+        where = tr("optimizer step {number} (epoch {epoch}, minibatch {minibatch})").format(
+            number=number, epoch=(number - 1) // config.num_minibatches + 1, minibatch=(number - 1) % config.num_minibatches + 1)
         if config.max_grad_norm is not None and torch.linalg.vector_norm(got) > config.max_grad_norm * (1 + 1e-3):
-            return (f"at {where} the gradient norm is {float(torch.linalg.vector_norm(got)):.4g}, above max_grad_norm = "
-                    f"{config.max_grad_norm:g}: clip it with torch.nn.utils.clip_grad_norm_ before optimizer.step().")
+            return tr("at {where} the gradient norm is {norm}, above max_grad_norm = {max_norm}: clip it with "
+                      "torch.nn.utils.clip_grad_norm_ before optimizer.step().").format(
+                where=where, norm=f"{float(torch.linalg.vector_norm(got)):.4g}", max_norm=f"{config.max_grad_norm:g}")
         wanted = {name: _gradients(probe, loss) for name, loss in variants.items()}
         if _close(got, clipped(wanted[None])):
             continue
         match = next((name for name, g in wanted.items() if name is not None and _close(got, clipped(g))), None)
         if match:
-            return f"at {where} the gradient is what you get when {match}."
+            return tr("at {where} the gradient is what you get when {mistake}.").format(where=where, mistake=tr(match))
         right = clipped(wanted[None])
         cosine = float(got @ right / (torch.linalg.vector_norm(got) * torch.linalg.vector_norm(right) + 1e-12))
         if cosine > 0.9999:
-            return (f"at {where} the gradient points the right way but has the wrong size ({float(torch.linalg.vector_norm(got)):.4g} "
-                    f"instead of {float(torch.linalg.vector_norm(right)):.4g}): average over the minibatch (not sum), and clip "
-                    "at config.max_grad_norm (not a fixed number).")
-        return (f"at {where} the gradient is not that of -L^CLIP + vf_coef L^VF - ent_coef S on that minibatch"
-                + (" (before the first step theta = theta_old: the ratio uses the current network's log-probs minus "
-                   "batch['log_probs'] of the same samples)" if number == 1 else "") + ".")
+            return tr("at {where} the gradient points the right way but has the wrong size ({got} instead of {want}): "
+                      "average over the minibatch (not sum), and clip at config.max_grad_norm (not a fixed number).").format(
+                where=where, got=f"{float(torch.linalg.vector_norm(got)):.4g}", want=f"{float(torch.linalg.vector_norm(right)):.4g}")
+        return (tr("at {where} the gradient is not that of -L^CLIP + vf_coef L^VF - ent_coef S on that minibatch.").format(where=where)
+                + (gap() + tr("Before the first step theta = theta_old: the ratio uses the current network's log-probs minus "
+                            "batch['log_probs'] of the same samples.") if number == 1 else ""))
     return "ok"
 
 
@@ -436,46 +439,49 @@ def _capstone_checks(fn):
     if error:
         problem = error
     elif steps == 0 or not moved:
-        problem = ("the parameters did not change: call optimizer.step() after loss.backward() for every minibatch"
-                   if steps == 0 else "optimizer.step() was called but the parameters did not change: call loss.backward() "
-                   "before optimizer.step(), with a loss built from the agent's outputs (not detached).")
+        problem = (tr("the parameters did not change: call optimizer.step() after loss.backward() for every minibatch")
+                   if steps == 0 else tr("optimizer.step() was called but the parameters did not change: call loss.backward() "
+                                         "before optimizer.step(), with a loss built from the agent's outputs (not detached)."))
     elif steps != expected:
-        problem = (f"{steps} optimizer steps on a batch of {batch['advantages'].shape[0]} with num_epochs = {config.num_epochs} "
-                   f"and num_minibatches = {config.num_minibatches}: expected one step per minibatch, {expected} in all.")
+        problem = tr("{steps} optimizer steps on a batch of {size} with num_epochs = {epochs} and num_minibatches = "
+                     "{minibatches}: expected one step per minibatch, {expected} in all.").format(
+            steps=steps, size=batch['advantages'].shape[0], epochs=config.num_epochs, minibatches=config.num_minibatches,
+            expected=expected)
     else:
         problem = None
-    outcomes.append(("one optimizer step per minibatch, num_epochs x num_minibatches steps", problem,
-                     "" if problem is None else f"    (probe: {config.num_epochs} epochs x {config.num_minibatches} minibatches, "
-                     "CartPole-v1 batch of 128)"))
+    outcomes.append((tr("one optimizer step per minibatch, num_epochs x num_minibatches steps"), problem,
+                     "" if problem is None else "    " + tr("(probe: {epochs} epochs x {minibatches} minibatches, CartPole-v1 "
+                                                                "batch of 128)").format(epochs=config.num_epochs, minibatches=config.num_minibatches)))
     cover = None
     if problem is None:
         per_epoch = [recorder.steps[e * config.num_minibatches:(e + 1) * config.num_minibatches] for e in range(config.num_epochs)]
         for epoch, group in enumerate(per_epoch, 1):
             if any(s["index"] is None for s in group):
-                cover = "the observations your actor saw are not rows of batch['observations']."
+                cover = tr("the observations your actor saw are not rows of batch['observations'].")
                 break
             seen = torch.cat([s["index"] for s in group])
             if any(s["index"].numel() != config.minibatch_size for s in group):
-                cover = (f"epoch {epoch}: minibatches of {[s['index'].numel() for s in group]} samples; expected "
-                         f"{config.minibatch_size} = batch size / num_minibatches each (config.minibatch_size).")
+                cover = tr("epoch {epoch}: minibatches of {sizes} samples; expected {size} = batch size / num_minibatches "
+                           "each (config.minibatch_size).").format(epoch=epoch, sizes=[s['index'].numel() for s in group],
+                                                                  size=config.minibatch_size)
                 break
             if sorted(seen.tolist()) != list(range(batch["advantages"].shape[0])):
-                cover = f"epoch {epoch}: the minibatches do not cover every sample exactly once: shuffle with torch.randperm."
+                cover = tr("epoch {epoch}: the minibatches do not cover every sample exactly once: shuffle with torch.randperm.").format(epoch=epoch)
                 break
         if cover is None and len(per_epoch) > 1 and all(torch.equal(per_epoch[0][i]["index"], per_epoch[1][i]["index"])
                                                          for i in range(config.num_minibatches)):
-            cover = "epochs 1 and 2 used the same minibatches: draw a new permutation every epoch (with `generator`)."
-    outcomes.append(("shuffled minibatches that cover the batch in every epoch", "not run: fix the case above first."
+            cover = tr("epochs 1 and 2 used the same minibatches: draw a new permutation every epoch (with `generator`).")
+    outcomes.append((tr("shuffled minibatches that cover the batch in every epoch"), tr("not run: fix the case above first.")
                      if problem else cover, ""))
     ok = problem is None and cover is None
-    first = _diagnose_steps(recorder, batch, config, _PROBE_CLIP_EPS, first_only=True) if ok else "not run: fix the cases above first."
-    outcomes.append(("first minibatch: the gradient of -L^CLIP + c1 L^VF - c2 S at theta_old", None if first == "ok" else first, ""))
+    first = _diagnose_steps(recorder, batch, config, _PROBE_CLIP_EPS, first_only=True) if ok else tr("not run: fix the cases above first.")
+    outcomes.append((tr("first minibatch: the gradient of -L^CLIP + c1 L^VF - c2 S at theta_old"), None if first == "ok" else first, ""))
     later = _diagnose_steps(recorder, batch, config, _PROBE_CLIP_EPS, first_only=False) if first == "ok" else \
-        "not run: fix the cases above first."
-    outcomes.append(("every step: clipped ratio, advantages normalized per minibatch, the clip_eps argument",
+        tr("not run: fix the cases above first.")
+    outcomes.append((tr("every step: clipped ratio, advantages normalized per minibatch, the clip_eps argument"),
                      None if later == "ok" else later, ""))
     # gradient-norm clipping: a small max_grad_norm, every step's gradient norm must respect it
-    clipping = "not run: fix the cases above first."
+    clipping = tr("not run: fix the cases above first.")
     if later == "ok":
         config = config.replace(max_grad_norm=0.05)
         recorder, error, _, _, batch = _run_probe(fn, config, _PROBE_CLIP_EPS)
@@ -483,18 +489,19 @@ def _capstone_checks(fn):
         if error:
             clipping = error
         elif max(norms) > 0.05 * (1 + 1e-3):
-            clipping = (f"with max_grad_norm = 0.05 the gradient norm at optimizer.step() reached {max(norms):.3g}: clip the "
-                        "global norm with torch.nn.utils.clip_grad_norm_(agent.parameters(), config.max_grad_norm) between "
-                        "loss.backward() and optimizer.step().")
+            clipping = tr("with max_grad_norm = 0.05 the gradient norm at optimizer.step() reached {norm}: clip the "
+                          "global norm with torch.nn.utils.clip_grad_norm_(agent.parameters(), config.max_grad_norm) between "
+                          "loss.backward() and optimizer.step().").format(norm=f"{max(norms):.3g}")
         else:
             clipping = _diagnose_steps(recorder, batch, config, _PROBE_CLIP_EPS, first_only=False)
             clipping = None if clipping == "ok" else clipping
-    outcomes.append(("gradient-norm clipping at config.max_grad_norm", clipping, ""))
+    outcomes.append((tr("gradient-norm clipping at config.max_grad_norm"), clipping, ""))
     if clipping is None:
         outcomes.append(_training_case(fn))
     else:
-        outcomes.append((f"CartPole-v1 reaches 475 within {CAPSTONE_BUDGET:,} steps on >= 2 of {len(_CAPSTONE_SEEDS)} seeds",
-                         "not run: fix the cases above first.", ""))
+        outcomes.append((tr("CartPole-v1 reaches 475 within {budget} steps on >= {needed} of {seeds} seeds").format(
+                             budget=f"{CAPSTONE_BUDGET:,}", needed=2, seeds=len(_CAPSTONE_SEEDS)),
+                         tr("not run: fix the cases above first."), ""))
     return outcomes
 
 
@@ -515,7 +522,8 @@ def _training_case(fn, seeds=_CAPSTONE_SEEDS, budget=CAPSTONE_BUDGET, needed=2):
     from ..envs import make_vec_env
     from ..trainer import evaluate, train
 
-    name = f"CartPole-v1 reaches 475 within {budget:,} steps on >= {needed} of {len(seeds)} seeds"
+    name = tr("CartPole-v1 reaches 475 within {budget} steps on >= {needed} of {seeds} seeds").format(
+        budget=f"{budget:,}", needed=needed, seeds=len(seeds))
     reached = {}
     eval_envs = make_vec_env("CartPole-v1", 10)
     threads = torch.get_num_threads()
@@ -540,13 +548,14 @@ def _training_case(fn, seeds=_CAPSTONE_SEEDS, budget=CAPSTONE_BUDGET, needed=2):
             except _Solved as stop:
                 reached[seed] = stop.args[0]
             except Exception as err:  # a student's loop may raise anything during training
-                return name, f"training raised {type(err).__name__}: {err}", ""
+                return name, tr("training raised {error}: {message}").format(error=type(err).__name__, message=err), ""
     finally:
         torch.set_num_threads(threads)
         eval_envs.close()
-    details = ", ".join(f"seed {s}: " + (f"475 at {n:,} steps" if n else f"not reached in {budget:,}") for s, n in reached.items())
+    details = ", ".join(tr("seed {seed}: ").format(seed=s) + (tr("475 at {steps} steps").format(steps=f"{n:,}") if n
+                        else tr("not reached in {budget}").format(budget=f"{budget:,}")) for s, n in reached.items())
     solved = sum(n is not None for n in reached.values())
-    return name + f" ({details})", None if solved >= needed else f"reached on {solved} seed(s).", ""
+    return name + f" ({details})", None if solved >= needed else tr("reached on {solved} seed(s).").format(solved=solved), ""
 
 
 CAPSTONE = Exercise(

@@ -16,28 +16,34 @@ import sys
 from pathlib import Path
 
 from ..exercises import CATALOGUE
+from ..i18n import LANGUAGES, N_, set_language, tr, using
 from .grade import _labels, grade_submission
 from .gradebook import read_points, rescale, write_gradebook
 from .notebooks import default_source_dir
 from .release import release
 
 
+STATUSES = (N_("passed"), N_("failed"), N_("not attempted"), N_("missing"), N_("error"), N_("timeout"))
+
+
 def exercise_table() -> str:
     """The exercises as a Markdown table (the teacher's guide prints the same table)."""
-    rows = ["| notebook | exercise | learning goal | difficulty | minutes | points | checker: cases / known mistakes |",
+    rows = [tr("| notebook | exercise | learning goal | difficulty | minutes | points | checker: cases / known mistakes |"),
             "|---|---|---|---|---|---|---|"]
     for e in CATALOGUE:
-        rows.append(f"| {e.notebook} | `{e.function}` | {e.goal} | {'★' * e.difficulty} | {e.minutes} | {e.points} | "
+        goal = tr(e.goal).replace("|", "\\|")  # a | in a goal (π(a|s)) would split the Markdown cell
+        rows.append(f"| {e.notebook} | `{e.function}` | {goal} | {'★' * e.difficulty} | {e.minutes} | {e.points} | "
                     f"`{e.checker}`: {e.num_cases} / {len(e.mistakes)} |")
     total_minutes, total_points = sum(e.minutes for e in CATALOGUE), sum(e.points for e in CATALOGUE)
-    rows.append(f"| **all** | {len(CATALOGUE)} exercises | | | {total_minutes} | {total_points} | |")
+    rows.append(tr("| **all** | {count} exercises | | | {minutes} | {points} | |").format(
+        count=len(CATALOGUE), minutes=total_minutes, points=total_points))
     return "\n".join(rows)
 
 
-def _series(paths) -> list[Path]:
+def _series(paths, language: str = "en") -> list[Path]:
     if paths:
         return [Path(p) for p in paths]
-    found = sorted(default_source_dir().glob("[0-9][0-9]_*.ipynb"))
+    found = sorted((default_source_dir() / ("zh" if language == "zh" else "")).glob("[0-9][0-9]_*.ipynb"))
     if not found:
         raise SystemExit("No notebooks given and none found in ./notebooks. Run from the repository root or pass the notebooks.")
     return found
@@ -50,6 +56,10 @@ def _feedback_name(label: str) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ppo_core.homework", description="Homework mode: student copies of the notebooks, and a grader for the students' work.",
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="the language of this command's messages, of `list` and of the feedback files; with `release` "
+                             "and no notebooks given, zh releases the Chinese edition (notebooks/zh/). Default: English, "
+                             "and each submission's feedback in the language of its edition")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="print the exercises with their goals, difficulty, minutes and points")
     rel = commands.add_parser("release", help="write student copies (solutions replaced by stubs, outputs cleared)")
@@ -75,13 +85,15 @@ def main(argv=None) -> int:
                      help="an exercise whose function called the library's implementation while it ran: 0 points and "
                           "flagged (zero, the default), or flagged only (score)")
     args = parser.parse_args(argv)
+    if args.lang:
+        set_language(args.lang)
 
     if args.command == "list":
         print(exercise_table())
         return 0
     if args.command == "release":
         try:
-            release(_series(args.notebooks), args.out, force=args.force)
+            release(_series(args.notebooks, args.lang or "en"), args.out, force=args.force)
         except (ValueError, FileNotFoundError, FileExistsError) as err:
             rel.error(str(err))
         return 0
@@ -114,30 +126,34 @@ def main(argv=None) -> int:
             grades = grade_submission(submission, args.source, args.timeout, args.partial, label=label,
                                       shortcuts=args.shortcuts)
         except (ValueError, FileNotFoundError) as err:
-            print(f"{submission}: not graded: {err}")
+            print(tr("{submission}: not graded: {error}").format(submission=submission, error=err))
             not_graded += 1
             continue
         except RuntimeError as err:  # the grader's own files changed: nothing after this submission can be trusted
-            print(f"Grading stopped: {err}")
+            print(tr("Grading stopped: {error}").format(error=err))
             return 2
         rescale(grades, points)
         all_grades += grades
         total, best = sum(g.points for g in grades), sum(g.max_points for g in grades)
-        print(f"{label} ({grades[0].notebook}): {total:g}/{best:g} points")
+        print(tr("{label} ({notebook}): {total}/{best} points").format(label=label, notebook=grades[0].notebook,
+                                                                         total=f"{total:g}", best=f"{best:g}"))
         for g in grades:
-            cases = f"{g.cases_passed}/{g.cases_total} cases" if g.cases_total else "-"
-            calls = f"  calls {', '.join(g.flags)}: look at this one" if g.flags else ""
+            cases = tr("{passed}/{total} cases").format(passed=g.cases_passed, total=g.cases_total) if g.cases_total else "-"
+            calls = "  " + tr("calls {names}: look at this one").format(names=", ".join(g.flags)) if g.flags else ""
             print(f"  {g.function:26s} {g.status:13s} {cases:11s} {g.points:g}/{g.max_points:g}{calls}")
             for note in g.integrity:
-                print(f"    look at this one: {note}")
+                print("    " + tr("look at this one: {note}").format(note=note))
         if grades[0].skipped:
-            print(f"  not run: {len(grades[0].skipped)} statement(s) of scratch work (listed in the feedback)")
+            print("  " + tr("not run: {count} statement(s) of scratch work (listed in the feedback)").format(count=len(grades[0].skipped)))
         if args.feedback:
             folder = Path(args.feedback)
             folder.mkdir(parents=True, exist_ok=True)
-            text = "\n\n".join(f"== {g.function} ({g.status}, {g.points:g}/{g.max_points:g} points)\n{g.report}" for g in grades)
-            skipped = "".join(f"\n  {s}" for s in grades[0].skipped)
-            skipped = f"\n\nNot run by the grader (only definitions are graded):{skipped}" if skipped else ""
+            with using(args.lang or grades[0].language):  # the student reads the feedback in the edition's language
+                text = "\n\n".join("== " + tr("{function} ({status}, {points}/{max_points} points)").format(
+                    function=g.function, status=tr(g.status), points=f"{g.points:g}", max_points=f"{g.max_points:g}")
+                    + f"\n{g.report}" for g in grades)
+                skipped = "".join(f"\n  {s}" for s in grades[0].skipped)
+                skipped = "\n\n" + tr("Not run by the grader (only definitions are graded):") + skipped if skipped else ""
             (folder / _feedback_name(label)).write_text(f"{label}\n\n{text}{skipped}\n", encoding="utf-8")
     if args.csv:
         with open(args.csv, "w", newline="", encoding=encoding) as f:
@@ -150,7 +166,7 @@ def main(argv=None) -> int:
     if args.gradebook:
         write_gradebook(all_grades, args.gradebook, excel=args.excel)
     if not_graded:
-        print(f"{not_graded} of {len(args.submissions)} submission(s) could not be graded (see above).")
+        print(tr("{count} of {total} submission(s) could not be graded (see above).").format(count=not_graded, total=len(args.submissions)))
     return 1 if not_graded else 0
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 import torch
 
 from ..exercises import Exercise, exercises_of
+from ..i18n import gap, get_language, notebook_language, tr, using
 from .notebooks import (BEGIN_SOLUTION, END_SOLUTION, default_source_dir, definition_pattern, find_cell, identify_notebook,
                         read_notebook, regions, source)
 from .worker import encode, read_message
@@ -59,6 +60,7 @@ class Grade:
     integrity: tuple = ()  # for the teacher: solution markers left in, the teacher's solution verbatim, patched checkers
     skipped: tuple = ()  # statements of the student's cells the grader did not run, and why
     path: str = ""  # the submission's file, for the gradebook's student ID
+    language: str = "en"  # the language of the report: the edition the submission is a copy of ("zh": notebooks/zh/)
 
 
 def shortcuts_used(exercise: Exercise, cell_source: str) -> tuple:
@@ -95,8 +97,9 @@ class Session:
     """One sandbox process: requests go to its stdin, replies come from its stdout, each within a deadline."""
 
     def __init__(self, cwd):
+        environment = dict(os.environ, PPO_CORE_LANG=get_language())  # the capstone's report comes from the sandbox
         self.process = subprocess.Popen([sys.executable, "-m", "ppo_core.homework.worker"], cwd=cwd, stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment)
         self.replies: queue.Queue = queue.Queue()
         self.deadline = float("inf")
         self.where = ""  # the statement the sandbox is defining (its last progress message)
@@ -298,9 +301,9 @@ def _limit_for(exercise: Exercise, timeout) -> float:
 def _shortcut_note(names, chains, policy) -> str:
     chain = "; ".join(dict.fromkeys(chains))
     if policy == "zero":
-        return (f"\n0 points: while it ran, your function called the library's {', '.join(names)} ({chain}). The exercise "
-                "is to write it yourself; your teacher will look at it.")
-    return f"\nNote for the teacher: the function called {', '.join(names)} ({chain})."
+        return "\n" + tr("0 points: while it ran, your function called the library's {names} ({chain}). The exercise "
+                         "is to write it yourself; your teacher will look at it.").format(names=", ".join(names), chain=chain)
+    return "\n" + tr("Note for the teacher: the function called {names} ({chain}).").format(names=", ".join(names), chain=chain)
 
 
 def grade_submission(path, source_dir=None, timeout=None, partial: bool = False, label: str | None = None,
@@ -321,11 +324,18 @@ def grade_submission(path, source_dir=None, timeout=None, partial: bool = False,
     if shortcuts not in SHORTCUT_POLICIES:
         raise ValueError(f"shortcuts must be one of {', '.join(SHORTCUT_POLICIES)}, got {shortcuts!r}.")
     submission = read_notebook(path)
+    with using(notebook_language(submission)):  # a submission of the Chinese edition gets Chinese feedback
+        return _grade_submission(path, submission, source_dir, timeout, partial, label, shortcuts)
+
+
+def _grade_submission(path, submission, source_dir, timeout, partial, label, shortcuts) -> list[Grade]:
     stem = identify_notebook(submission, path.name)
     if stem is None:
         raise ValueError(f"{path}: none of the series' exercise functions (def my_...) is in this notebook, and its file name "
                          "names no notebook of the series. Is it a copy of one of the numbered notebooks?")
-    source_dir = Path(source_dir) if source_dir is not None else default_source_dir()
+    if source_dir is None:  # the teacher's copies of the submission's edition: notebooks/ or notebooks/zh/
+        source_dir = default_source_dir() / ("zh" if get_language() == "zh" else "")
+    source_dir = Path(source_dir)
     if not (source_dir / f"{stem}.ipynb").is_file():
         raise FileNotFoundError(f"The teacher's copy {source_dir / (stem + '.ipynb')} is missing: pass the folder of the "
                                 "series' notebooks with --source.")
@@ -381,7 +391,7 @@ def grade_submission(path, source_dir=None, timeout=None, partial: bool = False,
             skipped = tuple(loaded.get("skipped", ())) if isinstance(loaded, dict) else ()
             grades.append(Grade(label, stem, exercise.function, exercise.checker, row["status"], row["passed"], row["total"],
                                 round(earned, 2), exercise.points, report, names, tuple(dict.fromkeys(row["calls"])),
-                                notes, skipped, str(path)))
+                                notes, skipped, str(path), get_language()))
     finally:
         if session is not None:
             session.close()
@@ -400,16 +410,18 @@ def _grade_one(exercise: Exercise, cell, numbers, loaded: dict, session: Session
         return dict(row, status="timeout" if "did not finish" in loaded["load_failed"] else "error",
                     report=loaded["load_failed"])
     if "setup_error" in loaded:
-        return dict(row, report=f"The notebook's first code cell failed in the grader: {loaded['setup_error']}")
+        return dict(row, report=tr("The notebook's first code cell failed in the grader: {error}").format(error=loaded['setup_error']))
     if cell is None:
         return dict(row, status="missing",
-                    report=f"No cell defines {exercise.function}: the exercise cell was deleted or the function renamed.")
+                    report=tr("No cell defines {function}: the exercise cell was deleted or the function renamed.").format(
+                        function=exercise.function))
     cell_name = f"<cell {numbers.get(id(cell), '?')}>"
     if cell_name in loaded.get("errors", {}):
-        return dict(row, report=f"The exercise cell could not run: {loaded['errors'][cell_name]}")
+        return dict(row, report=tr("The exercise cell could not run: {error}").format(error=loaded['errors'][cell_name]))
     defined = loaded.get("defined", {}).get(exercise.function, "missing")
     if exercise.kind != "prediction" and defined != "function":
-        return dict(row, status="missing", report=f"The exercise cell does not define a function named {exercise.function}.")
+        return dict(row, status="missing", report=tr("The exercise cell does not define a function named {function}.").format(
+            function=exercise.function))
     session.calls, session.deadline = [], time.monotonic() + limit
     student = StudentFunction(session, exercise.function)
     buffer = io.StringIO()
@@ -425,15 +437,18 @@ def _grade_one(exercise: Exercise, cell, numbers, loaded: dict, session: Session
         return dict(row, status="not attempted", report=buffer.getvalue(), calls=session.calls)
     except _Timeout:
         cases = exercise.cases() if exercise.kind == "function" else []
-        at = f" on case '{cases[student.num_calls - 1].name}'" if 0 < student.num_calls <= len(cases) else ""
-        report = buffer.getvalue() + (f"\n{exercise.function} timed out: it did not finish within {limit:g} s{at}, and the "
-                                      "grader stopped it (an endless loop, or a very slow one?).")
+        at = (gap() + tr("on case '{case}'").format(case=tr(cases[student.num_calls - 1].name))
+              if 0 < student.num_calls <= len(cases) else "")
+        report = buffer.getvalue() + "\n" + tr("{function} timed out: it did not finish within {seconds} s{at}, and the "
+                                               "grader stopped it (an endless loop, or a very slow one?).").format(
+            function=exercise.function, seconds=f"{limit:g}", at=at)
         return dict(row, status="timeout", report=report.strip(), calls=session.calls, restart=True)
     except _Died:
-        return dict(row, report=buffer.getvalue() + f"\n{exercise.function} ended the grading process (os._exit, or a crash "
-                    "of the interpreter) instead of returning.", calls=session.calls, restart=True)
+        return dict(row, report=buffer.getvalue() + "\n" + tr("{function} ended the grading process (os._exit, or a crash "
+                    "of the interpreter) instead of returning.").format(function=exercise.function), calls=session.calls, restart=True)
     except Exception as err:
-        return dict(row, report=buffer.getvalue() + f"\nThe checker stopped: {type(err).__name__}: {err}", calls=session.calls)
+        return dict(row, report=buffer.getvalue() + "\n" + tr("The checker stopped: {error}: {message}").format(
+            error=type(err).__name__, message=err), calls=session.calls)
     return dict(status="passed" if result.passed else "failed", passed=result.num_passed, total=len(result.cases),
                 report=result.report, calls=session.calls)
 
