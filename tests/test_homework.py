@@ -353,3 +353,28 @@ def test_no_cell_shows_an_answer_before_its_exercise(path):
     found, public = notebooks._solution_and_public_lines(notebook)
     for line in set(found) & set(public):
         assert min(public[line]) > max(found[line]), f"{line!r} is shown in cell {min(public[line])}, before its exercise"
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_answer_key_holds_every_solution_and_answer(tmp_path, language):
+    import re
+
+    from ppo_core.exercises import CATALOGUE
+    from ppo_core.homework.cli import main
+    from ppo_core.homework.notebooks import solution_lines
+
+    out = tmp_path / "key.html"
+    assert main(["--lang", language, "key", "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert f'lang="{"zh-CN" if language == "zh" else "en"}"' in page
+    assert not re.search(r"""(?:href|src)=["'](?:https?:)?//""", page), "the key must work offline"
+    for exercise in CATALOGUE:
+        assert f"<code>{exercise.function}</code>" in page
+    folder = ROOT / "notebooks" / ("zh" if language == "zh" else "")
+    import html
+    for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
+        for line in solution_lines(json.loads(path.read_text(encoding="utf-8"))):
+            assert html.escape(line) in page, f"the key lacks the solution line {line!r} of {path.name}"
+    assert ("参考答案" in page) == (language == "zh")
+    with pytest.raises(SystemExit):  # never overwrite without --force
+        main(["key", "--out", str(out)])

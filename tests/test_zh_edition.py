@@ -147,3 +147,15 @@ def test_the_chinese_readme_has_the_english_structure_and_points_at_the_chinese_
     got = set(bilingual.links(zh)) - {"README.md"}
     assert want == got, f"README.zh-CN.md: link targets differ: {want ^ got}"
     assert all((ROOT / t.split("#")[0]).exists() for t in got if not re.match(r"[a-z]+:", t)), "a link points at nothing"
+
+
+@pytest.mark.parametrize("english", ENGLISH, ids=lambda p: p.stem[:2])
+def test_bold_text_renders_in_both_editions(english):
+    """CommonMark does not close ** between a full-width bracket and a Chinese character ("（clip）**里"): the asterisks show."""
+    markdown_it = pytest.importorskip("markdown_it")
+    render = markdown_it.MarkdownIt("commonmark").render
+    for path in (english, bilingual.twin(english)):
+        for index, text in enumerate(markdown_cells(path)):
+            html = render(re.sub(r"\$\$.+?\$\$|\$[^$\n]+\$", "M", text, flags=re.S))
+            assert "**" not in re.sub(r"<code>.*?</code>", "", html, flags=re.S), \
+                f"{path.relative_to(ROOT)} markdown cell {index}: a ** shows as text; put a space between ** and a Chinese character"

@@ -16,6 +16,7 @@ language = "en"
 extensions = ["myst_nb", "sphinx-mathjax-offline", "langswitch"]
 myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_heading_anchors = 3
+myst_update_mathjax = False    # MathJax typesets the whole page, the sidebar's titles too (not only the .math spans)
 nb_execution_mode = "off"       # build.py has executed every notebook already (in parallel)
 nb_ipywidgets_js = {}           # no widget manager from a CDN: the sliders' static figure is on the page
 nb_merge_streams = True

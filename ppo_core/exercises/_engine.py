@@ -222,8 +222,14 @@ def _as_result(output, returns):
 def _compare(received: torch.Tensor, expected: torch.Tensor, atol: float) -> str | None:
     if received.shape != expected.shape:
         got, want = tuple(received.shape), tuple(expected.shape)
-        if got[:len(want)] == want and len(got) == len(want) + 1:
+        if got == want + (1,):
+            advice = tr("Your output has an extra last dimension of size 1 (a [B, 1] column where a [B] vector is expected, "
+                        "e.g. a network's output): remove it with .squeeze(-1).")
+        elif got[:len(want)] == want and len(got) == len(want) + 1:
             advice = tr("Your output has an extra last dimension of size {size}: a sum (or other reduction) over it is missing.").format(size=got[-1])
+        elif len(got) == len(want) + 1 and want and got[-2:] == (want[-1], want[-1]):
+            advice = tr("A [B, 1] and a [B] tensor were broadcast to [B, B]: make both [B] with .squeeze(-1) (or both [B, 1] "
+                        "with .unsqueeze(-1)) before combining them.")
         elif len(got) < len(want):
             advice = tr("You reduced away a dimension the result must keep: return one value per sample, do not .sum()/.mean() over the batch.")
         else:

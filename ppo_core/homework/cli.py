@@ -5,6 +5,8 @@
     python -m ppo_core.homework release notebooks/01_advantage.ipynb --out student/
     python -m ppo_core.homework grade submissions/*.ipynb --csv grades.csv --feedback feedback/
     python -m ppo_core.homework grade submissions/*/*.ipynb --gradebook gradebook.csv --points points.toml --excel
+    python -m ppo_core.homework key --out answer_key.html             # every solution and answer on one page
+    python -m ppo_core.homework --lang zh release --out student_zh/   # the Chinese edition (notebooks/zh/)
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ..exercises import CATALOGUE
 from ..i18n import LANGUAGES, N_, set_language, tr, using
 from .grade import _labels, grade_submission
 from .gradebook import read_points, rescale, write_gradebook
+from .key import answer_key
 from .notebooks import default_source_dir
 from .release import release
 
@@ -66,6 +69,10 @@ def main(argv=None) -> int:
     rel.add_argument("notebooks", nargs="*", help="teacher notebooks (default: every numbered notebook in notebooks/)")
     rel.add_argument("--out", required=True, help="folder for the student copies (not the notebooks' own folder)")
     rel.add_argument("--force", action="store_true", help="overwrite files in --out that differ from the new copies")
+    key = commands.add_parser("key", help="write the answer key: every solution, answer and the checkers' cases on one HTML page")
+    key.add_argument("notebooks", nargs="*", help="teacher notebooks (default: every numbered notebook of the edition)")
+    key.add_argument("--out", required=True, help="the HTML file to write")
+    key.add_argument("--force", action="store_true", help="replace --out if it exists")
     grd = commands.add_parser("grade", help="grade submitted notebooks with the checkers in strict mode")
     grd.add_argument("submissions", nargs="+", help="the students' notebooks (.ipynb)")
     grd.add_argument("--source", default=None, help="folder of the teacher's notebooks (default: notebooks/)")
@@ -90,6 +97,18 @@ def main(argv=None) -> int:
 
     if args.command == "list":
         print(exercise_table())
+        return 0
+    if args.command == "key":
+        out = Path(args.out)
+        if out.exists() and not args.force:
+            key.error(f"--out {out} exists. Give another file name, or add --force to replace it.")
+        if out.is_dir() or not out.resolve().parent.is_dir():
+            key.error(f"--out {out}: give a file name in an existing folder.")
+        try:
+            out.write_text(answer_key(_series(args.notebooks, args.lang or "en")), encoding="utf-8")
+        except (ValueError, FileNotFoundError) as err:
+            key.error(str(err))
+        print(tr("wrote the answer key to {path}").format(path=out))
         return 0
     if args.command == "release":
         try:
@@ -140,7 +159,7 @@ def main(argv=None) -> int:
         for g in grades:
             cases = tr("{passed}/{total} cases").format(passed=g.cases_passed, total=g.cases_total) if g.cases_total else "-"
             calls = "  " + tr("calls {names}: look at this one").format(names=", ".join(g.flags)) if g.flags else ""
-            print(f"  {g.function:26s} {g.status:13s} {cases:11s} {g.points:g}/{g.max_points:g}{calls}")
+            print(f"  {g.function:34s} {tr(g.status):13s} {cases:11s} {g.points:g}/{g.max_points:g}{calls}")
             for note in g.integrity:
                 print("    " + tr("look at this one: {note}").format(note=note))
         if grades[0].skipped:

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from ..exercises import exercises_of
+from ..i18n import tr
 from .notebooks import (BEGIN_HIDDEN, BEGIN_SOLUTION, CODE_STUB, END_HIDDEN, END_SOLUTION, PREDICTION_STUB, TEXT_STUB, is_stub, read_notebook, regions,
                         set_source, shown_elsewhere, solution_lines, source, write_notebook)
 
@@ -94,7 +95,8 @@ def release(paths, out_dir, force: bool = False) -> list[Path]:
         write_notebook(student, target)
         stubs = sum(is_stub(source(c)) for c in student["cells"] if c["cell_type"] == "code")
         names = ", ".join(e.function for e in exercises_of(path)) or "no catalogued exercises"
-        print(f"{path} -> {target}: {stubs} solution region(s) replaced ({names})")
+        print(tr("{path} -> {target}: {stubs} solution region(s) replaced ({names})").format(
+            path=path, target=target, stubs=stubs, names=names))
         shown = shown_elsewhere(notebook)
         if shown:
             print(f"  note: cell(s) {', '.join(map(str, sorted(shown)))} repeat the code of a solution line, and students see "

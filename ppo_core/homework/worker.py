@@ -35,6 +35,8 @@ import traceback
 
 import torch
 
+from ..i18n import tr
+
 # Top-level statements of the student's cells that are run: definitions. An assignment runs only if
 # what it calls (if anything) lives in one of these modules: `EPS = 1e-8` or `SCALE = math.log(2)`,
 # not `my_agent, my_history = train(PPOConfig(total_steps=300_000))`.
@@ -115,9 +117,9 @@ def why_skipped(node, namespace) -> str | None:
             root = _root_name(call.func)
             obj = namespace.get(root, vars(builtins).get(root)) if root else None
             if root is None or obj is None or not _pure(obj):
-                return "an assignment that calls something outside torch, math and numpy (scratch work is not graded)"
+                return tr("an assignment that calls something outside torch, math and numpy (scratch work is not graded)")
         return None
-    return "not a definition (calls, prints, loops and tests are not run by the grader)"
+    return tr("not a definition (calls, prints, loops and tests are not run by the grader)")
 
 
 def _first_line(source: str, node) -> str:

@@ -296,15 +296,15 @@ MESSAGES: dict[str, str] = {
 
     # ----- 01_advantage: check_prediction_gae_variance -----
     'the variance of GAE(0.4) against GAE(0) with a wrong critic':
-        'critic 有误时 GAE(0.4) 与 GAE(0) 的方差比较',
+        '价值网络 有误时 GAE(0.4) 与 GAE(0) 的方差比较',
     'predict whether the variance of GAE grows or falls with lambda when the critic is wrong':
-        '预测：critic 有误时，GAE 的方差随 lambda 增大还是减小',
+        '预测：价值网络 有误时，GAE 的方差随 lambda 增大还是减小',
     "At lambda = 0 the estimate carries the whole critic error gamma * e(s_{t+1}) of a random next state; raising lambda shrinks the weight of the critic's errors faster than it adds reward noise, up to lambda ≈ 0.37.":
-        'lambda = 0 时，估计带着随机下一状态上 critic 的全部误差 gamma * e(s_{t+1})；增大 lambda 时，critic 误差的权重缩小得比新增的奖励噪声更快，一直到 lambda ≈ 0.37 为止。',
+        'lambda = 0 时，估计带着随机下一状态上 价值网络 的全部误差 gamma * e(s_{t+1})；增大 lambda 时，价值网络 误差的权重缩小得比新增的奖励噪声更快，一直到 lambda ≈ 0.37 为止。',
     'Variance grows with lambda when the critic is exact; a wrong critic adds variance of its own at small lambda.':
-        'critic 准确时，方差确实随 lambda 增大；但有误的 critic 在 lambda 较小时会带来它自己的方差。',
+        '价值网络 准确时，方差确实随 lambda 增大；但有误的 价值网络 在 lambda 较小时会带来它自己的方差。',
     "The critic's error does not only shift the mean: gamma * e(s_{t+1}) changes with the random next state.":
-        'critic 的误差不只是平移均值：gamma * e(s_{t+1}) 随随机的下一状态而变化。',
+        '价值网络 的误差不只是平移均值：gamma * e(s_{t+1}) 随随机的下一状态而变化。',
 
     # ----- 02_policy_gradient: check_softmax_score -----
     'softmax_score (grad of log pi for a softmax policy)':
@@ -978,4 +978,27 @@ MESSAGES: dict[str, str] = {
     'none': '没有', 'about a third': '约三分之一', 'about two thirds': '约三分之二', 'all': '全部',
     'zero': '为零', 'up': '上升', 'down': '下降', 'not at all': '不变',
     'no clipping': '不裁剪', 'clipping': '裁剪', 'adaptive KL': '自适应 KL', 'fixed KL': '固定 KL',
+    # ===== 答案（ppo_core/homework/key.py） =====
+    '{points} points · difficulty {stars} · about {minutes} min · checker `{checker}`':
+        '{points} 分 · 难度 {stars} · 约 {minutes} 分钟 · 检查函数 `{checker}`',
+    'Solution': '参考答案',
+    'Answer:': '答案：',
+    'What the checker runs': '检查函数运行的用例',
+    'Mistakes the checker names': '检查函数能点名的常见错误',
+    'Wrong answers the checker explains': '检查函数会解释的错误答案',
+    'Answer key': '参考答案',
+    'For the teacher: do not hand this page out. {points} points in all.': '供教师使用：请勿发给学生。总分 {points} 分。',
+    'wrote the answer key to {path}': '参考答案已写入 {path}',
+    # 形状的建议
+    "Your output has an extra last dimension of size 1 (a [B, 1] column where a [B] vector is expected, e.g. a network's output): remove it with .squeeze(-1).":
+        '你的输出多了一个大小为 1 的最后一维（应为 [B] 向量的地方成了 [B, 1] 的列，例如网络的输出）：用 .squeeze(-1) 去掉它。',
+    'A [B, 1] and a [B] tensor were broadcast to [B, B]: make both [B] with .squeeze(-1) (or both [B, 1] with .unsqueeze(-1)) before combining them.':
+        '一个 [B, 1] 的张量和一个 [B] 的张量被广播成了 [B, B]：先用 .squeeze(-1) 把两者都变成 [B]（或用 .unsqueeze(-1) 都变成 [B, 1]），再把它们组合起来。',
+    # ===== 作业：发布学生版、沙箱 =====
+    '{path} -> {target}: {stubs} solution region(s) replaced ({names})':
+        '{path} -> {target}：替换了 {stubs} 处答案区域（{names}）',
+    'an assignment that calls something outside torch, math and numpy (scratch work is not graded)':
+        '这条赋值调用了 torch、math 和 numpy 之外的东西（草稿代码不参与评分）',
+    'not a definition (calls, prints, loops and tests are not run by the grader)':
+        '不是定义（评分程序不运行函数调用、打印、循环和测试）',
 }
