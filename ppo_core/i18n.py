@@ -23,7 +23,7 @@ _state = {"language": os.environ.get("PPO_CORE_LANG", "en") if os.environ.get("P
 def set_language(language: str) -> None:
     """Make the checkers, the grader and the homework commands speak ``"en"`` (English) or ``"zh"`` (中文).
 
-    Notebook: the first code cell of every notebook in ``notebooks/zh/``.
+    Notebooks: 01_advantage to 07_table1 of the Chinese edition (``notebooks/zh/``), in their first code cell.
     """
     if language not in LANGUAGES:
         raise ValueError(f"set_language: language must be one of {LANGUAGES}, got {language!r}. "
@@ -32,7 +32,12 @@ def set_language(language: str) -> None:
 
 
 def get_language() -> str:
-    """The language selected by :func:`set_language` (or the ``PPO_CORE_LANG`` environment variable); ``"en"`` by default."""
+    """The language selected by :func:`set_language` (or the ``PPO_CORE_LANG`` environment variable).
+
+    ``"en"`` by default.
+
+    Notebooks: 01_advantage to 07_table1 of the Chinese edition (``notebooks/zh/``).
+    """
     return _state["language"]
 
 

@@ -14,6 +14,7 @@ from ppo_core.homework import cli, notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+BOTH_EDITIONS = NOTEBOOKS + sorted((ROOT / "notebooks" / "zh").glob("[0-9][0-9]_*.ipynb"))
 
 
 def code_cells(notebook):
@@ -28,7 +29,13 @@ def source(cell):
 def student_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("student")
     homework.release(NOTEBOOKS, out)
+    homework.release(BOTH_EDITIONS[len(NOTEBOOKS):], out / "zh")  # the Chinese edition's copies, same file names
     return out
+
+
+def copy_of(path, student_dir):
+    """The student copy of a teacher notebook of either edition."""
+    return student_dir / ("zh" if path.parent.name == "zh" else "") / path.name
 
 
 def fill_back(student, teacher):
@@ -43,7 +50,7 @@ def fill_back(student, teacher):
 
 # ----- the catalogue ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", BOTH_EDITIONS, ids=lambda p: p.relative_to(ROOT / "notebooks").as_posix())
 def test_catalogue_matches_the_notebook_and_its_nbgrader_metadata(path):
     notebook = homework.read_notebook(path)
     cells = code_cells(notebook)
@@ -80,10 +87,10 @@ def test_the_guide_lists_the_catalogue():
 
 # ----- student copies -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", BOTH_EDITIONS, ids=lambda p: p.relative_to(ROOT / "notebooks").as_posix())
 def test_student_copy_has_no_solution_left(path, student_dir):
     teacher = homework.read_notebook(path)
-    text = (student_dir / path.name).read_text(encoding="utf-8")
+    text = copy_of(path, student_dir).read_text(encoding="utf-8")
     student = json.loads(text)
     assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
     secret = homework.solution_lines(teacher)
@@ -103,10 +110,10 @@ def test_student_copy_has_no_solution_left(path, student_dir):
             assert cell["metadata"]["editable"] is False
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", BOTH_EDITIONS, ids=lambda p: p.relative_to(ROOT / "notebooks").as_posix())
 def test_filling_the_solutions_back_gives_the_teacher_notebook(path, student_dir):
     teacher = homework.read_notebook(path)
-    filled = fill_back(homework.read_notebook(student_dir / path.name), teacher)
+    filled = fill_back(homework.read_notebook(copy_of(path, student_dir)), teacher)
     assert [source(c) for c in filled["cells"]] == [source(c) for c in teacher["cells"]]
 
 

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from ..exercises import CATALOGUE
-from ..i18n import LANGUAGES, N_, set_language, tr, using
+from ..i18n import LANGUAGES, N_, get_language, tr, using
 from .grade import _labels, grade_submission
 from .gradebook import read_points, rescale, write_gradebook
 from .key import answer_key
@@ -92,101 +92,100 @@ def main(argv=None) -> int:
                      help="an exercise whose function called the library's implementation while it ran: 0 points and "
                           "flagged (zero, the default), or flagged only (score)")
     args = parser.parse_args(argv)
-    if args.lang:
-        set_language(args.lang)
+    with using(args.lang or get_language()):  # the language for this command only (main may be called from Python)
 
-    if args.command == "list":
-        print(exercise_table())
-        return 0
-    if args.command == "key":
-        out = Path(args.out)
-        if out.exists() and not args.force:
-            key.error(f"--out {out} exists. Give another file name, or add --force to replace it.")
-        if out.is_dir() or not out.resolve().parent.is_dir():
-            key.error(f"--out {out}: give a file name in an existing folder.")
-        try:
-            out.write_text(answer_key(_series(args.notebooks, args.lang or "en")), encoding="utf-8")
-        except (ValueError, FileNotFoundError) as err:
-            key.error(str(err))
-        print(tr("wrote the answer key to {path}").format(path=out))
-        return 0
-    if args.command == "release":
-        try:
-            release(_series(args.notebooks, args.lang or "en"), args.out, force=args.force)
-        except (ValueError, FileNotFoundError, FileExistsError) as err:
-            rel.error(str(err))
-        return 0
+        if args.command == "list":
+            print(exercise_table())
+            return 0
+        if args.command == "key":
+            out = Path(args.out)
+            if out.exists() and not args.force:
+                key.error(f"--out {out} exists. Give another file name, or add --force to replace it.")
+            if out.is_dir() or not out.resolve().parent.is_dir():
+                key.error(f"--out {out}: give a file name in an existing folder.")
+            try:
+                out.write_text(answer_key(_series(args.notebooks, args.lang or "en")), encoding="utf-8")
+            except (ValueError, FileNotFoundError) as err:
+                key.error(str(err))
+            print(tr("wrote the answer key to {path}").format(path=out))
+            return 0
+        if args.command == "release":
+            try:
+                release(_series(args.notebooks, args.lang or "en"), args.out, force=args.force)
+            except (ValueError, FileNotFoundError, FileExistsError) as err:
+                rel.error(str(err))
+            return 0
 
-    # check where the results go before spending time on grading, and never overwrite earlier results unless told to
-    labels = _labels(args.submissions)
-    outputs = [(flag, value) for flag, value in (("--csv", args.csv), ("--gradebook", args.gradebook)) if value]
-    for flag, value in outputs:
-        if Path(value).is_dir() or not Path(value).resolve().parent.is_dir():
-            grd.error(f"{flag} {value}: give a file name in an existing folder.")
-        if Path(value).exists() and not args.force:
-            grd.error(f"{flag} {value} exists (earlier results?). Give another file name, or add --force to replace it.")
-    if args.feedback and Path(args.feedback).exists() and not Path(args.feedback).is_dir():
-        grd.error(f"--feedback {args.feedback} is a file; give a folder (it is created if missing).")
-    if args.feedback and not args.force:
-        clash = [name for name in map(_feedback_name, labels) if (Path(args.feedback) / name).exists()]
-        if clash:
-            grd.error(f"--feedback {args.feedback} already holds {', '.join(clash[:3])}{' ...' if len(clash) > 3 else ''} "
-                      "(earlier results?). Give another folder, or add --force to replace them.")
-    if args.timeout is not None and args.timeout <= 0:
-        grd.error(f"--timeout must be > 0 seconds, got {args.timeout:g}.")
-    try:
-        points = read_points(args.points) if args.points else {}
-    except (ValueError, FileNotFoundError) as err:
-        grd.error(str(err))
-    encoding = "utf-8-sig" if args.excel else "utf-8"
-    all_grades, not_graded = [], 0
-    for submission, label in zip(args.submissions, labels):
+        # check where the results go before spending time on grading, and never overwrite earlier results unless told to
+        labels = _labels(args.submissions)
+        outputs = [(flag, value) for flag, value in (("--csv", args.csv), ("--gradebook", args.gradebook)) if value]
+        for flag, value in outputs:
+            if Path(value).is_dir() or not Path(value).resolve().parent.is_dir():
+                grd.error(f"{flag} {value}: give a file name in an existing folder.")
+            if Path(value).exists() and not args.force:
+                grd.error(f"{flag} {value} exists (earlier results?). Give another file name, or add --force to replace it.")
+        if args.feedback and Path(args.feedback).exists() and not Path(args.feedback).is_dir():
+            grd.error(f"--feedback {args.feedback} is a file; give a folder (it is created if missing).")
+        if args.feedback and not args.force:
+            clash = [name for name in map(_feedback_name, labels) if (Path(args.feedback) / name).exists()]
+            if clash:
+                grd.error(f"--feedback {args.feedback} already holds {', '.join(clash[:3])}{' ...' if len(clash) > 3 else ''} "
+                          "(earlier results?). Give another folder, or add --force to replace them.")
+        if args.timeout is not None and args.timeout <= 0:
+            grd.error(f"--timeout must be > 0 seconds, got {args.timeout:g}.")
         try:
-            grades = grade_submission(submission, args.source, args.timeout, args.partial, label=label,
-                                      shortcuts=args.shortcuts)
+            points = read_points(args.points) if args.points else {}
         except (ValueError, FileNotFoundError) as err:
-            print(tr("{submission}: not graded: {error}").format(submission=submission, error=err))
-            not_graded += 1
-            continue
-        except RuntimeError as err:  # the grader's own files changed: nothing after this submission can be trusted
-            print(tr("Grading stopped: {error}").format(error=err))
-            return 2
-        rescale(grades, points)
-        all_grades += grades
-        total, best = sum(g.points for g in grades), sum(g.max_points for g in grades)
-        print(tr("{label} ({notebook}): {total}/{best} points").format(label=label, notebook=grades[0].notebook,
-                                                                         total=f"{total:g}", best=f"{best:g}"))
-        for g in grades:
-            cases = tr("{passed}/{total} cases").format(passed=g.cases_passed, total=g.cases_total) if g.cases_total else "-"
-            calls = "  " + tr("calls {names}: look at this one").format(names=", ".join(g.flags)) if g.flags else ""
-            print(f"  {g.function:34s} {tr(g.status):13s} {cases:11s} {g.points:g}/{g.max_points:g}{calls}")
-            for note in g.integrity:
-                print("    " + tr("look at this one: {note}").format(note=note))
-        if grades[0].skipped:
-            print("  " + tr("not run: {count} statement(s) of scratch work (listed in the feedback)").format(count=len(grades[0].skipped)))
-        if args.feedback:
-            folder = Path(args.feedback)
-            folder.mkdir(parents=True, exist_ok=True)
-            with using(args.lang or grades[0].language):  # the student reads the feedback in the edition's language
-                text = "\n\n".join("== " + tr("{function} ({status}, {points}/{max_points} points)").format(
-                    function=g.function, status=tr(g.status), points=f"{g.points:g}", max_points=f"{g.max_points:g}")
-                    + f"\n{g.report}" for g in grades)
-                skipped = "".join(f"\n  {s}" for s in grades[0].skipped)
-                skipped = "\n\n" + tr("Not run by the grader (only definitions are graded):") + skipped if skipped else ""
-            (folder / _feedback_name(label)).write_text(f"{label}\n\n{text}{skipped}\n", encoding="utf-8")
-    if args.csv:
-        with open(args.csv, "w", newline="", encoding=encoding) as f:
-            writer = csv.writer(f)
-            writer.writerow(["submission", "notebook", "exercise", "checker", "status", "cases_passed", "cases_total",
-                             "points", "max_points", "calls", "look_at"])
-            for g in all_grades:
-                writer.writerow([g.submission, g.notebook, g.function, g.checker, g.status, g.cases_passed, g.cases_total,
-                                 f"{g.points:g}", f"{g.max_points:g}", " ".join(g.flags), "; ".join(g.integrity)])
-    if args.gradebook:
-        write_gradebook(all_grades, args.gradebook, excel=args.excel)
-    if not_graded:
-        print(tr("{count} of {total} submission(s) could not be graded (see above).").format(count=not_graded, total=len(args.submissions)))
-    return 1 if not_graded else 0
+            grd.error(str(err))
+        encoding = "utf-8-sig" if args.excel else "utf-8"
+        all_grades, not_graded = [], 0
+        for submission, label in zip(args.submissions, labels):
+            try:
+                grades = grade_submission(submission, args.source, args.timeout, args.partial, label=label,
+                                          shortcuts=args.shortcuts)
+            except (ValueError, FileNotFoundError) as err:
+                print(tr("{submission}: not graded: {error}").format(submission=submission, error=err))
+                not_graded += 1
+                continue
+            except RuntimeError as err:  # the grader's own files changed: nothing after this submission can be trusted
+                print(tr("Grading stopped: {error}").format(error=err))
+                return 2
+            rescale(grades, points)
+            all_grades += grades
+            total, best = sum(g.points for g in grades), sum(g.max_points for g in grades)
+            print(tr("{label} ({notebook}): {total}/{best} points").format(label=label, notebook=grades[0].notebook,
+                                                                             total=f"{total:g}", best=f"{best:g}"))
+            for g in grades:
+                cases = tr("{passed}/{total} cases").format(passed=g.cases_passed, total=g.cases_total) if g.cases_total else "-"
+                calls = "  " + tr("calls {names}: look at this one").format(names=", ".join(g.flags)) if g.flags else ""
+                print(f"  {g.function:34s} {tr(g.status):13s} {cases:11s} {g.points:g}/{g.max_points:g}{calls}")
+                for note in g.integrity:
+                    print("    " + tr("look at this one: {note}").format(note=note))
+            if grades[0].skipped:
+                print("  " + tr("not run: {count} statement(s) of scratch work (listed in the feedback)").format(count=len(grades[0].skipped)))
+            if args.feedback:
+                folder = Path(args.feedback)
+                folder.mkdir(parents=True, exist_ok=True)
+                with using(args.lang or grades[0].language):  # the student reads the feedback in the edition's language
+                    text = "\n\n".join("== " + tr("{function} ({status}, {points}/{max_points} points)").format(
+                        function=g.function, status=tr(g.status), points=f"{g.points:g}", max_points=f"{g.max_points:g}")
+                        + f"\n{g.report}" for g in grades)
+                    skipped = "".join(f"\n  {s}" for s in grades[0].skipped)
+                    skipped = "\n\n" + tr("Not run by the grader (only definitions are graded):") + skipped if skipped else ""
+                (folder / _feedback_name(label)).write_text(f"{label}\n\n{text}{skipped}\n", encoding="utf-8")
+        if args.csv:
+            with open(args.csv, "w", newline="", encoding=encoding) as f:
+                writer = csv.writer(f)
+                writer.writerow(["submission", "notebook", "exercise", "checker", "status", "cases_passed", "cases_total",
+                                 "points", "max_points", "calls", "look_at"])
+                for g in all_grades:
+                    writer.writerow([g.submission, g.notebook, g.function, g.checker, g.status, g.cases_passed, g.cases_total,
+                                     f"{g.points:g}", f"{g.max_points:g}", " ".join(g.flags), "; ".join(g.integrity)])
+        if args.gradebook:
+            write_gradebook(all_grades, args.gradebook, excel=args.excel)
+        if not_graded:
+            print(tr("{count} of {total} submission(s) could not be graded (see above).").format(count=not_graded, total=len(args.submissions)))
+        return 1 if not_graded else 0
 
 
 if __name__ == "__main__":
