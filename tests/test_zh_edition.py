@@ -100,8 +100,25 @@ def test_clip_is_caijian_and_jieduan_means_truncated(english):
                 f"zh/{english.name}: 截断 means truncated, but the English cell says nothing of truncation: {zh[:120]}..."
 
 
-def _page_targets(text):
-    return bilingual.links(text)
+def _headings(text):
+    return [len(m.group(1)) for m in re.finditer(r"^(#+) ", re.sub(r"```.*?```", "", text, flags=re.S), re.M)]
+
+
+def _table_rows(text):
+    return [line.count("|") for line in text.splitlines() if line.startswith("|")]
+
+
+def _code_blocks(text):
+    """The commands of the fenced blocks, comments aside; a command may point at the Chinese notebooks instead."""
+    return [[line.split("#")[0].split() for line in block.splitlines() if line.split("#")[0].strip()]
+            for block in re.findall(r"```[a-z]*\n(.*?)```", text.replace("notebooks/zh/", "notebooks/"), re.S)]
+
+
+def assert_same_structure(en, zh, name):
+    """Same headings (number and level), same tables (rows and columns), same code blocks."""
+    assert _headings(en) == _headings(zh), f"{name}: headings differ in number or level from the English page"
+    assert _table_rows(en) == _table_rows(zh), f"{name}: tables differ in rows or columns from the English page"
+    assert _code_blocks(en) == _code_blocks(zh), f"{name}: code blocks differ"
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -109,38 +126,20 @@ def test_the_supporting_pages_have_the_same_structure(page):
     en_path, zh_path = bilingual.EN / page, bilingual.ZH / page
     assert zh_path.exists(), f"notebooks/zh/{page} is missing"
     en, zh = en_path.read_text(encoding="utf-8"), zh_path.read_text(encoding="utf-8")
-    heading = lambda text: [len(m.group(1)) for m in re.finditer(r"^(#+) ", re.sub(r"```.*?```", "", text, flags=re.S), re.M)]
-    assert heading(en) == heading(zh), f"zh/{page}: headings differ in number or level from the English page"
+    assert_same_structure(en, zh, f"zh/{page}")
     assert bilingual.formulas(en) == bilingual.formulas(zh), f"zh/{page}: formulas differ from the English page"
-    table_rows = lambda text: [line.count("|") for line in text.splitlines() if line.startswith("|")]
-    assert table_rows(en) == table_rows(zh), f"zh/{page}: tables differ in rows or columns from the English page"
-    # code blocks: the same commands, comments aside; a command may point at the Chinese notebooks instead
-    blocks = lambda text: [[line.split("#")[0].split() for line in block.splitlines() if line.split("#")[0].strip()]
-                           for block in re.findall(r"```[a-z]*\n(.*?)```", text, re.S)]
-    assert blocks(en) == blocks(zh.replace("notebooks/zh/", "notebooks/")), f"zh/{page}: code blocks differ"
-    shifted = {}
-    for target, count in _page_targets(en).items():
-        if target.startswith("../"):
-            target = "../" + target
-        elif target == "glossary.md" or target.startswith("glossary.md#"):
-            target = "../" + target
-        shifted[target] = shifted.get(target, 0) + count
-    assert dict(_page_targets(zh)) == shifted or set(_page_targets(zh)) == set(shifted), \
-        f"zh/{page}: link targets differ: {set(_page_targets(zh)) ^ set(shifted)}"
-    for target in _page_targets(zh):
+    # one directory deeper: links out of notebooks/ and to the (shared) glossary get one more ../
+    shifted = {"../" + t if t.startswith("../") or t.split("#")[0] == "glossary.md" else t for t in bilingual.links(en)}
+    got = set(bilingual.links(zh))
+    assert got == shifted, f"zh/{page}: link targets differ: {got ^ shifted}"
+    for target in got:
         if not re.match(r"[a-z]+:", target) and not target.startswith("#"):
             assert (zh_path.parent / target.split("#")[0]).exists(), f"zh/{page}: the link {target} points at nothing"
 
 
 def test_the_chinese_readme_has_the_english_structure_and_points_at_the_chinese_edition():
     en, zh = (ROOT / "README.md").read_text(encoding="utf-8"), (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
-    heading = lambda text: [len(m.group(1)) for m in re.finditer(r"^(#+) ", re.sub(r"```.*?```", "", text, flags=re.S), re.M)]
-    assert heading(en) == heading(zh), "README.zh-CN.md: headings differ in number or level from README.md"
-    table_rows = lambda text: [line.count("|") for line in text.splitlines() if line.startswith("|")]
-    assert table_rows(en) == table_rows(zh), "README.zh-CN.md: tables differ from README.md"
-    blocks = lambda text: [[line.split("#")[0].split() for line in block.splitlines() if line.split("#")[0].strip()]
-                           for block in re.findall(r"```[a-z]*\n(.*?)```", text, re.S)]
-    assert blocks(en) == blocks(zh.replace("notebooks/zh/", "notebooks/")), "README.zh-CN.md: code blocks differ"
+    assert_same_structure(en, zh, "README.zh-CN.md")
     chinese = lambda target: (target.replace("notebooks/", "notebooks/zh/", 1)
                               if target.startswith("notebooks/") and not target.startswith(("notebooks/glossary", "notebooks/zh/")) else target)
     want = {chinese(t) for t in bilingual.links(en)} - {"README.zh-CN.md"}

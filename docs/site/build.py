@@ -64,8 +64,7 @@ def rewrite_links(text: str, repo_path: str, lang: str, assets: set) -> str:
             return f"{bang}[{label}]({posixpath.relpath(own[resolved], here)}{anchor})"
         if resolved in other:  # the other edition: a plain URL across the two Sphinx projects
             site = other[resolved].rsplit(".", 1)[0] + ".html"
-            prefix = "zh/" if lang == "en" else "../"
-            url = posixpath.relpath(prefix + site, here) if lang == "en" else "../" * (here.count("/") + (here != ".")) + prefix + site
+            url = posixpath.relpath(("zh/" if lang == "en" else "../") + site, here)
             return f'<a href="{url}{anchor}">{label}</a>'
         if (ROOT / resolved).is_file() and resolved.rsplit(".", 1)[-1] in ("png", "svg", "gif", "jpg"):
             assets.add(resolved)

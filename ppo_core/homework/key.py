@@ -17,7 +17,8 @@ from pathlib import Path
 
 from ..exercises import exercises_of
 from ..i18n import gap, get_language, tr
-from .notebooks import BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION, definition_pattern, find_cell, read_notebook, source
+from .notebooks import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION, definition_pattern, find_cell, read_notebook,
+                        regions, source)
 
 _STYLE = """body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-width:60em;
 margin:2em auto;padding:0 1em;line-height:1.5}pre{background:#f6f8fa;padding:.8em;overflow-x:auto;border-radius:4px}
@@ -31,16 +32,11 @@ def _code_spans(text: str) -> str:
 
 def _solution(cell_source: str) -> str:
     """The cell as the teacher wrote it, without the homework markers and the hidden tests."""
-    lines, hidden = [], False
-    for line in cell_source.splitlines():
-        stripped = line.strip()
-        if stripped.startswith(BEGIN_HIDDEN):
-            hidden = True
-        if not hidden and not stripped.startswith((BEGIN_SOLUTION, END_SOLUTION)):
-            lines.append(line)
-        if stripped.startswith(END_HIDDEN):
-            hidden = False
-    return "\n".join(lines).strip("\n")
+    visible = "".join(line for hidden, lines in regions(cell_source, BEGIN_HIDDEN, END_HIDDEN, "solution cell") if not hidden
+                      for line in lines)
+    kept = [line for inside, lines in regions(visible, BEGIN_SOLUTION, END_SOLUTION, "solution cell")
+            for line in (lines[1:-1] if inside else lines)]
+    return "".join(kept).strip("\n")
 
 
 def answer_key(paths) -> str:

@@ -39,7 +39,6 @@ def required_messages() -> list[str]:
                 texts += [case.name, case.hint]
         texts += [description for description, _ in exercise.mistakes]
         texts += [choice for choice in exercise.choices if not str(choice).replace(".", "").isdigit()]
-        texts += list(getattr(exercise, "messages", ()))
         for text in texts:
             if text:
                 found[text] = None
