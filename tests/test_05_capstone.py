@@ -44,7 +44,7 @@ def update_loop(sign=1.0, clip_ratio=True, step=True, clip_grad=True, normalize=
 @pytest.fixture
 def no_training(monkeypatch):
     """Skip the training case: these tests are about the probes' diagnoses."""
-    monkeypatch.setattr(ppo_cartpole, "_training_case", lambda fn: ("training", None, ""))
+    monkeypatch.setattr(ppo_cartpole, "observe_training", lambda fn: dict(runs=[], error=None, seeds=0, budget=0, needed=0))
 
 
 def problems(fn):

@@ -55,12 +55,14 @@ def test_one_row_per_student_with_totals_teacher_points_and_notes(tmp_path):
     gradebook.rescale(grades, gradebook.read_points(points))
     header, rows = gradebook.gradebook_rows(grades)
     assert header == ["student_id", "name", "submissions", "my_gae", "my_importance_ratio", "my_approx_kl", "total",
-                      "max_total", "notes"]
+                      "max_total", "written_01_a", "written_03_a", "written_max", "notes"]
     bob, zhang = rows
     assert bob[:2] == ["bob", "bob"] and bob[3:8] == ["", "0", "6", "6", "8"]
-    assert "my_approx_kl: the teacher's solution" in bob[8]
+    assert bob[8:11] == ["", "", "3"]  # written questions: empty for the teacher; bob handed in 03 only (3 points)
+    assert "my_approx_kl: the teacher's solution" in bob[11]
     assert zhang[:2] == ["张伟", "张伟"] and zhang[3:8] == ["10", "2", "0", "12", "18"]
-    assert "my_approx_kl: called approx_kl" in zhang[8]
+    assert zhang[8:11] == ["", "", "6"]
+    assert "my_approx_kl: called approx_kl" in zhang[11]
 
     path = tmp_path / "book.csv"
     gradebook.write_gradebook(grades, path, excel=True)
@@ -68,6 +70,27 @@ def test_one_row_per_student_with_totals_teacher_points_and_notes(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf") and "张伟".encode() in raw
     gradebook.write_gradebook(grades, path)
     assert not path.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_written_questions_get_empty_columns_and_their_total_apart_from_the_auto_graded_total():
+    """The grader scores only code; each written question of the notebooks graded gets a column for the teacher."""
+    from ppo_core.homework.written import WRITTEN, written_of
+
+    grades = [_grade("alice/04_clipped_surrogate.ipynb", "my_clipped_surrogate", 3, 3, notebook="04_clipped_surrogate"),
+              _grade("alice/05_ppo_cartpole.ipynb", "my_ppo_loss", 0, 3, notebook="05_ppo_cartpole"),
+              _grade("bob/05_ppo_cartpole.ipynb", "my_ppo_loss", 3, 3, notebook="05_ppo_cartpole")]
+    header, rows = gradebook.gradebook_rows(grades)
+    written = [q.grade_id for q in written_of("04_clipped_surrogate") + written_of("05_ppo_cartpole")]
+    assert written == ["written_04_a", "written_04_b", "written_05_a", "written_05_b"]
+    assert header[header.index("max_total") + 1:] == [*written, "written_max", "notes"]
+    table = {row[0]: dict(zip(header, row)) for row in rows}
+    alice, bob = table["alice"], table["bob"]
+    assert (alice["total"], alice["max_total"], alice["written_max"]) == ("3", "6", "8")  # total: the code exercises only
+    assert (bob["total"], bob["max_total"], bob["written_max"]) == ("3", "3", "4")        # bob handed in 05 only
+    assert all(alice[w] == bob[w] == "" for w in written), "left empty for the teacher"
+    assert len({q.grade_id for q in WRITTEN}) == len(WRITTEN)
+    header, _ = gradebook.gradebook_rows(grades[:1])
+    assert "written_05_a" not in header, "only the written questions of the notebooks graded"
 
 
 @pytest.mark.parametrize("text, suffix, message", [
@@ -133,6 +156,7 @@ def test_grading_a_class_folder(tmp_path, capsys):
     for _, kind, student_id, total in students:
         assert float(rows[student_id]["total"]) == total, (student_id, rows[student_id])
         assert rows[student_id]["max_total"] == "7"  # ratio 2 + mean-ratio prediction 1 + KL 3 + variance prediction 1
+        assert rows[student_id]["written_03_a"] == "" and rows[student_id]["written_max"] == "3"  # graded by hand
     assert rows["10002"]["name"] == "李娜" and rows["10002"]["my_approx_kl"] == "0"
     wrong = (feedback / next(p.name for p in feedback.iterdir() if "10002" in p.name)).read_text(encoding="utf-8")
     assert "0 / 0 for tiny probabilities" in wrong, "the KL computed by dividing exponentials fails the tiny-probability case"

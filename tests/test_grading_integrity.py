@@ -9,8 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
+import torch
 
 from ppo_core import homework
+from ppo_core.exercises import find_exercise, unseen_cases
 from ppo_core.homework import notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -266,3 +268,141 @@ def test_grading_stops_if_a_submission_rewrote_the_graders_files(tmp_path, monke
     homework.write_notebook(student_copy("01_advantage"), tmp_path / "vandal" / "01_advantage.ipynb")
     assert cli.main(["grade", str(tmp_path / "vandal" / "01_advantage.ipynb")]) == 2
     assert "the grader's own files (the ppo_core package) changed" in capsys.readouterr().out
+
+
+# ----- cases a student cannot copy --------------------------------------------------------------------
+
+def test_unseen_cases_are_reproducible_and_drawn_per_student_and_per_course():
+    for exercise in FUNCTIONS:
+        alice, again, bob = (unseen_cases(exercise, who) for who in ("alice", "alice", "bob"))
+        other_term = unseen_cases(exercise, "alice", course_seed=2027)
+        assert [c.name for c in alice] == ["held-out case (not in the notebook)", "a case drawn for you (seeded by your student ID)"]
+        same = lambda a, b: all(  # noqa: E731
+            torch.equal(va, vb) if isinstance(va, torch.Tensor) else va == vb for va, vb in zip(a.inputs.values(), b.inputs.values()))
+        assert same(alice[0], again[0]) and same(alice[1], again[1]), exercise.function
+        assert same(alice[0], bob[0]), "the held-out case is the same for the whole class"
+        assert not same(alice[1], bob[1]), f"{exercise.function}: two students drew the same case"
+        assert not same(alice[0], other_term[0]), f"{exercise.function}: another course seed draws another held-out case"
+        assert exercise.run(exercise.reference, alice + bob).passed, exercise.function
+
+
+@pytest.mark.parametrize("exercise", FUNCTIONS, ids=[e.function for e in FUNCTIONS])
+def test_the_unseen_cases_catch_most_known_mistakes(exercise, capsys):
+    """On 10 students, a known mistake fails the unseen cases nearly always (those the notebook's edge cases are for aside)."""
+    caught = [sum(not exercise.run(wrong, unseen_cases(exercise, f"student{i}")[1:]).passed for i in range(10))
+              for _, wrong in exercise.mistakes]
+    assert sum(c >= 8 for c in caught) >= len(caught) - 2, dict(zip([d for d, _ in exercise.mistakes], caught))
+
+
+def lookup_table(exercise):
+    """A student's my_normalized_scores that returns the outputs a neighbour's notebook printed, looked up by the inputs."""
+    table = {round(float(c.inputs["scores"][0]), 1): exercise.reference(**c.inputs).tolist() for c in exercise.cases()}
+    return ("def my_normalized_scores(scores, random_score):\n"
+            f"    table = {table!r}  # copied from a neighbour's printed outputs\n"
+            "    return torch.tensor(table.get(round(float(scores[0]), 1), [0.0] * len(scores)), dtype=scores.dtype)\n")
+
+
+def test_copied_outputs_pass_the_notebook_but_not_the_grader(tmp_path, capsys):
+    exercise = find_exercise("my_normalized_scores")
+    namespace = {}
+    exec("import torch\n" + lookup_table(exercise), namespace)
+    assert exercise.run(namespace["my_normalized_scores"]).passed, "the table reproduces every case the notebook shows"
+    notebook = student_copy("07_table1")
+    cell = exercise_cells(notebook, "07_table1")[1]
+    cell["source"] = lookup_table(exercise)
+    graded = grade(notebook, tmp_path / "mallory" / "07_table1.ipynb")["my_normalized_scores"]
+    assert graded.status == "failed" and graded.points == 0
+    assert graded.cases_passed == exercise.num_cases and graded.cases_total == exercise.num_cases + 2
+    assert "✗ held-out case (not in the notebook)" in graded.report
+    assert "✗ a case drawn for you (seeded by your student ID)" in graded.report
+
+
+def test_min_of_the_ratios_times_a_is_named_and_take_the_max_still_is(capsys):
+    clipped = next(e for e in FUNCTIONS if e.function == "my_clipped_surrogate")
+    mistakes = dict(clipped.mistakes)
+    ratio_min = next(d for d in mistakes if d.startswith("take the min of the ratios"))
+    report = clipped.run(mistakes[ratio_min]).report
+    assert "take the max instead of the min" not in report and ratio_min in report
+    report = clipped.run(mistakes["take the max instead of the min"]).report
+    assert ratio_min not in report and "take the max instead of the min" in report
+
+
+# ----- feedback files ---------------------------------------------------------------------------------
+
+def _wrong_answers(stem, round_):
+    """Grades of one notebook in which every exercise is answered with a known mistake (the round_-th of each)."""
+    import contextlib
+    import io
+
+    from ppo_core.homework.grade import Grade
+
+    grades = []
+    for exercise in homework.exercises_of(stem):
+        if exercise.kind == "behaviour":  # the capstone: an update that never steps (the probe's first case fails)
+            answer_ = lambda agent, optimizer, batch, config, clip_eps, generator: None  # noqa: E731
+        elif exercise.kind == "prediction":
+            answer_ = exercise.mistakes[round_ % len(exercise.mistakes)][1]
+        else:
+            answer_ = exercise.mistakes[round_ % len(exercise.mistakes)][1]
+        with contextlib.redirect_stdout(io.StringIO()):
+            result = exercise.run(answer_, unseen_cases(exercise, "student42"))
+        grades.append(Grade("s.ipynb", stem, exercise.function, exercise.checker, "failed", result.num_passed, len(result.cases),
+                            0, exercise.points, result.summary))
+    return grades
+
+
+STEMS = sorted({e.notebook for e in homework.CATALOGUE if e.notebook != "05_ppo_cartpole"}) + ["05_ppo_cartpole"]
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_a_feedback_file_stays_under_60_lines_whatever_the_known_mistakes(stem):
+    """Every exercise of the notebook wrong, for every known mistake in turn: the file is at most 60 lines."""
+    from ppo_core.homework.grade import feedback_text
+
+    rounds = max(len(e.mistakes) for e in homework.exercises_of(stem))
+    for round_ in range(rounds):
+        text = feedback_text("student42/" + stem + ".ipynb", _wrong_answers(stem, round_))
+        assert len(text.splitlines()) <= 60, text
+        assert text.count("    inputs:") <= len(homework.exercises_of(stem)), "only the first failing case shows its inputs"
+
+
+# ----- the capstone: observed in the sandbox, judged in the grader ---------------------------------------
+
+FORGED_TRAINING = """import ppo_core.exercises.ppo_cartpole as capstone
+capstone._capstone_checks = lambda fn, observe=None: [("forged", None, "")] * 6
+capstone.judge_probes = lambda observed: ([("forged", None, "")] * 5, True)
+capstone.judge_training = lambda observed: ([("forged", None, "")], True)
+capstone.observe_training = lambda fn, *args, **kwargs: {"runs": [[2, 2048, {}], [0, 2048, {}]], "error": None,
+                                                          "seeds": 3, "budget": 30000, "needed": 2}
+"""
+
+
+def test_the_capstone_is_judged_where_student_code_cannot_reach(tmp_path):
+    """A correct update loop whose cell also patches the capstone's checker and forges the training record: the
+    probes pass (judged in the grader), the forged training does not (the grader evaluates the agents itself)."""
+    notebook = student_copy("05_ppo_cartpole")
+    cell = exercise_cells(notebook, "05_ppo_cartpole")[3]
+    cell["source"] = teacher_solution("05_ppo_cartpole", "my_update").replace("import", "import", 1)
+    add_cell(notebook, cell, FORGED_TRAINING)
+    update = grade(notebook, tmp_path / "forger" / "05_ppo_cartpole.ipynb")["my_update"]
+    assert update.status == "failed" and update.points == 0, update.report
+    assert update.cases_passed == 5 and update.cases_total == 6
+    assert "not reached in 30,000" in update.report and "forged" not in update.report
+
+
+def test_a_correct_capstone_gets_full_marks_through_the_sandbox(tmp_path):
+    notebook = student_copy("05_ppo_cartpole")
+    exercise_cells(notebook, "05_ppo_cartpole")[3]["source"] = teacher_solution("05_ppo_cartpole", "my_update")
+    update = grade(notebook, tmp_path / "carol" / "05_ppo_cartpole.ipynb")["my_update"]
+    assert update.status == "passed" and update.points == update.max_points, update.report
+    assert update.cases_passed == update.cases_total == 6 and not update.flags
+
+
+def test_a_capstone_that_calls_the_library_update_is_flagged(tmp_path):
+    notebook = student_copy("05_ppo_cartpole")
+    exercise_cells(notebook, "05_ppo_cartpole")[3]["source"] = (
+        "import ppo_core\n\ndef my_update(agent, optimizer, batch, config, clip_eps, generator):\n"
+        "    helper = getattr(ppo_core, 'ppo_' + 'update')\n    helper(agent, optimizer, batch, config)\n")
+    update = grade(notebook, tmp_path / "sam" / "05_ppo_cartpole.ipynb")["my_update"]
+    assert update.points == 0 and "ppo_update" in update.flags, update.report
+    assert any("my_update → ppo_core.ppo.ppo_update" in chain for chain in update.calls), update.calls

@@ -11,6 +11,7 @@ import pytest
 from ppo_core import checks, homework
 from ppo_core.exercises import CATALOGUE
 from ppo_core.homework import cli, notebooks
+from ppo_core.homework.written import is_answer_cell, written_cells, written_of
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -39,11 +40,11 @@ def copy_of(path, student_dir):
 
 
 def fill_back(student, teacher):
-    """The student copy with the teacher's solution cells put back, matched by cell id."""
+    """The student copy with the teacher's solution cells put back, matched by cell id (the written answers too)."""
     by_id = {c["id"]: c for c in teacher["cells"]}
     filled = json.loads(json.dumps(student))
     for cell in filled["cells"]:
-        if homework.is_stub(source(cell)):
+        if homework.is_stub(source(cell)) or (cell["cell_type"] == "markdown" and source(cell) == homework.TEXT_STUB + "\n"):
             cell["source"] = by_id[cell["id"]]["source"]
     return filled
 
@@ -65,7 +66,8 @@ def test_catalogue_matches_the_notebook_and_its_nbgrader_metadata(path):
         assert source(check_cell).strip() == homework.check_cell_source(exercise)
         assert check_cell["metadata"]["nbgrader"] == homework.nbgrader_metadata(exercise, "check")
     grade_ids = [c["metadata"]["nbgrader"]["grade_id"] for c in notebook["cells"] if "nbgrader" in c["metadata"]]
-    assert len(grade_ids) == len(set(grade_ids)) == 2 * len(exercises)
+    written = written_of(path.stem)  # each written question: a locked question cell and a manually graded answer cell
+    assert len(grade_ids) == len(set(grade_ids)) == 2 * len(exercises) + 2 * len(written)
     ids = [c["id"] for c in notebook["cells"]]
     assert len(ids) == len(set(ids)), "cell ids must be unique: the grader finds a student's cell by its id"
 
@@ -108,6 +110,33 @@ def test_student_copy_has_no_solution_left(path, student_dir):
         assert cell["outputs"] == [] and cell["execution_count"] is None
         if cell["metadata"].get("nbgrader", {}).get("grade"):
             assert cell["metadata"]["editable"] is False
+
+
+@pytest.mark.parametrize("path", BOTH_EDITIONS, ids=lambda p: p.relative_to(ROOT / "notebooks").as_posix())
+def test_written_answers_become_the_text_stub_and_leak_nothing(path, student_dir):
+    """The markdown answer cells of the written questions: nbgrader's stub, their metadata kept, no model answer line left."""
+    teacher = homework.read_notebook(path)
+    text = copy_of(path, student_dir).read_text(encoding="utf-8")
+    student = json.loads(text)
+    pairs = written_cells(teacher)
+    assert pairs, "every notebook has written questions"
+    answer_lines = set()
+    for _, answer in pairs:  # the leak check of the release covers the model answers and rubrics too
+        lines = [line for line in source(answer).splitlines()[1:-1] if len(notebooks._code_part(line)) >= 12]
+        answer_lines |= {notebooks._code_part(line) for line in lines}
+    assert answer_lines and answer_lines <= homework.solution_lines(teacher)
+    for line in answer_lines:
+        assert json.dumps(line, ensure_ascii=False)[1:-1] not in text, f"model answer line left in the copy: {line!r}"
+    assert "Rubric" not in text and "评分标准" not in text
+    by_id = {c["id"]: c for c in student["cells"]}
+    for question, answer in pairs:
+        copy = by_id[answer["id"]]
+        assert source(copy) == homework.TEXT_STUB + "\n" and is_answer_cell(copy)
+        assert copy["metadata"]["nbgrader"] == answer["metadata"]["nbgrader"] and copy["metadata"]["deletable"] is False
+        locked = by_id[question["id"]]
+        assert source(locked) == source(question), "the question itself is handed out"
+        assert locked["metadata"]["nbgrader"]["locked"] is True
+        assert locked["metadata"]["editable"] is False and locked["metadata"]["deletable"] is False
 
 
 @pytest.mark.parametrize("path", BOTH_EDITIONS, ids=lambda p: p.relative_to(ROOT / "notebooks").as_posix())

@@ -52,6 +52,10 @@ def test_exercises_have_solution_markers_and_a_checker(path):
         text = source(cell)
         begins, ends = text.count("### BEGIN SOLUTION"), text.count("### END SOLUTION")
         assert begins == ends, f"{path.name}: unbalanced solution markers in cell {i}"
+        if begins and cell["cell_type"] == "markdown":  # a written question's answer, graded by hand (no checker)
+            assert cell["metadata"]["nbgrader"]["solution"] and cell["metadata"]["nbgrader"]["grade"], \
+                f"{path.name}: markdown cell {i} has solution markers but is not a manually graded answer cell"
+            continue
         if begins:
             assert cell["cell_type"] == "code"
             following = next(source(c) for c in all_cells[i + 1:] if c["cell_type"] == "code")

@@ -33,6 +33,7 @@ LANGS = ("en", "zh")
 SUPPORT = ("README.md", "cheatsheet.md", "glossary.md", "derivation_map.md")
 TOC = {"en": ("Notebooks", "Reference"), "zh": ("笔记本", "参考资料")}
 WIDGET = "application/vnd.jupyter.widget-view+json"
+SOLUTION_MARKER = re.compile(r"^### (BEGIN|END) SOLUTION[ \t]*(\n|$)", re.M)  # nbgrader's markers, a heading in Markdown
 LONGEST_FIRST = ("05", "07", "06", "04", "01", "03", "02")  # by run time (README's table): the pool ends sooner
 
 
@@ -107,6 +108,7 @@ def stage(lang: str) -> Path:
             for cell in notebook["cells"]:
                 if cell["cell_type"] == "markdown":
                     text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                    text = SOLUTION_MARKER.sub("", text)  # a written question's model answer: no marker headings on the page
                     cell["source"] = rewrite_links(text, repo_path, lang, assets)
             notebook["metadata"]["site_source_sha"] = hashlib.sha256(source.read_bytes() + library_digest()).hexdigest()
             staged = target.with_suffix(".unexecuted.json")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import advantage, clipped_surrogate, importance_sampling, policy_gradient, ppo_cartpole, ppo_continuous, table1
-from ._engine import Case, CheckFailed, CheckResult, Exercise
+from ._engine import Case, CheckFailed, CheckResult, Exercise, unseen_cases
 
 MODULES = (advantage, policy_gradient, importance_sampling, clipped_surrogate, ppo_cartpole, ppo_continuous, table1)
 CATALOGUE: tuple = tuple(exercise for module in MODULES for exercise in module.EXERCISES)
@@ -42,4 +42,4 @@ def run_checker(checker, fn) -> CheckResult:
     return find_exercise(name).run(fn)
 
 
-__all__ = ["CATALOGUE", "CHECKERS", "MODULES", "Case", "CheckFailed", "CheckResult", "Exercise", "exercises_of", "find_exercise", "run_checker"]
+__all__ = ["CATALOGUE", "CHECKERS", "MODULES", "Case", "CheckFailed", "CheckResult", "Exercise", "exercises_of", "find_exercise", "run_checker", "unseen_cases"]

@@ -17,6 +17,8 @@ inputs in place gets a readable message; the checker itself never crashes on it.
 from __future__ import annotations
 
 import copy
+import dataclasses
+import hashlib
 import traceback
 from dataclasses import dataclass
 from typing import Callable
@@ -75,10 +77,15 @@ class Exercise:
             ``(description, wrong answer)`` pairs, and ``atol`` is the tolerance for numbers).
         choices: the options of a prediction among options (compared without case).
         explanation: for a prediction, one or two sentences printed once it is right.
+        random_case: ``random_case(generator) -> Case``, a case drawn at random, for the grader's
+            cases that the notebook does not show (:func:`unseen_cases`); its name is set there.
 
     A third kind, ``"behaviour"``, checks what a student's function *does* rather than what it
     returns (notebook 05's capstone plugs the student's update loop into training): ``reference(fn)``
-    runs the checks and returns ``[(case name, problem or None, details)]``.
+    runs the checks and returns ``[(case name, problem or None, details)]``. Its ``stages()`` are
+    ``(observe, judge)`` pairs: ``observe(fn)`` runs the function and records what it did (tensors,
+    numbers, strings), ``judge(record)`` gives ``(outcomes, go on)``; ``reference(fn, observe)`` runs
+    the judges here and gets each record from ``observe(stage number)`` (the grader's sandbox).
     """
 
     notebook: str
@@ -100,23 +107,28 @@ class Exercise:
     choices: tuple = ()
     explanation: str = ""
     behaviour_cases: int = 0  # for kind "behaviour": how many cases reference(fn) reports
+    random_case: Callable | None = None
+    stages: Callable | None = None  # for kind "behaviour": () -> ((observe, judge), ...), see reference(fn, observe)
 
     def __post_init__(self):
         if self.kind not in ("function", "prediction", "behaviour"):
             raise ValueError(f"Exercise {self.function}: kind must be 'function', 'prediction' or 'behaviour', got {self.kind!r}.")
-        if self.kind == "function" and self.cases is None:
-            raise ValueError(f"Exercise {self.function}: a function exercise needs its cases.")
+        if self.kind == "function" and (self.cases is None or self.random_case is None):
+            raise ValueError(f"Exercise {self.function}: a function exercise needs its cases and a random_case.")
 
     @property
     def num_cases(self) -> int:
         """How many cases the checker runs (a prediction is one)."""
         return len(self.cases()) if self.kind == "function" else (1 if self.kind == "prediction" else self.behaviour_cases)
 
-    def run(self, fn) -> "CheckResult":
-        """Run every case on ``fn`` (a prediction: check the value), print the report, return the :class:`CheckResult`."""
+    def run(self, fn, extra_cases=()) -> "CheckResult":
+        """Run every case on ``fn`` (a prediction: check the value), print the report, return the :class:`CheckResult`.
+
+        ``extra_cases``: more cases after the notebook's, for a function exercise (the grader's :func:`unseen_cases`).
+        """
         if self.kind == "prediction":
             return _evaluate_prediction(self, fn)
-        return _evaluate_behaviour(self, fn) if self.kind == "behaviour" else _evaluate(self, fn)
+        return _evaluate_behaviour(self, fn) if self.kind == "behaviour" else _evaluate(self, fn, list(extra_cases))
 
     def check(self, fn, strict: bool = False) -> bool:
         """True if ``fn`` passes every case; with ``strict=True`` a failure raises :class:`CheckFailed`."""
@@ -249,6 +261,10 @@ class CheckResult:
     exercise: str
     cases: list
     report: str = ""
+    summary: str = ""  # for feedback files: the report without its header and passed cases, at most 3 failed ones
+
+    def __post_init__(self):
+        self.summary = self.summary or self.report
 
     @property
     def num_passed(self) -> int:
@@ -263,8 +279,8 @@ class CheckResult:
         return [name for name, problem in self.cases if problem is not None]
 
 
-def _evaluate(exercise: Exercise, fn) -> CheckResult:
-    """Run every case, print one line per case, and return the result.
+def _evaluate(exercise: Exercise, fn, extra_cases=()) -> CheckResult:
+    """Run every case (the notebook's, then ``extra_cases``), print one line per case, and return the result.
 
     Raises NotImplementedError (with a message naming the function) when the student's
     function still raises it: the exercise is not done, which is not a wrong answer.
@@ -279,24 +295,66 @@ def _evaluate(exercise: Exercise, fn) -> CheckResult:
         lines.append(text)
         print(text)
 
-    results = []
-    for case in exercise.cases():
-        problem, details, diagnosis = _run_case(exercise, fn, case)
+    results, seen, failures = [], [], []
+    for case in [*exercise.cases(), *extra_cases]:
+        problem, details, diagnosis, received = _run_case(exercise, fn, case, seen)
         if isinstance(problem, _NotImplementedYet):
             say(f"  ✗ {problem}")
             raise NotImplementedError(tr(_NOT_DONE).format(name=name))
+        if received is not None:
+            seen.append((case, received))
         first_failure = problem is not None and all(p is None for _, p in results)
         # the first failing case in full; the others one line each, with the mistake they point to if known
-        say("  " + (f"✓ {tr(case.name)}" if problem is None else labelled(f"✗ {tr(case.name)}", problem))
-            + (gap() + diagnosis if diagnosis and not first_failure else ""))
+        line = "  " + (f"✓ {tr(case.name)}" if problem is None else labelled(f"✗ {tr(case.name)}", problem)) \
+            + (gap() + diagnosis if diagnosis and not first_failure else "")
+        say(line)
         if first_failure:
             say(details)
+            failures.append(line + "\n" + details)
+        elif problem is not None:
+            failures.append(line)
         results.append((case.name, problem))
     result = CheckResult(exercise.title, results)
-    say(tr("{passed}/{total} cases passed.").format(passed=result.num_passed, total=len(results))
-        + ("" if result.passed else gap() + tr("Fix the first ✗ above first.")))
+    total = tr("{passed}/{total} cases passed.").format(passed=result.num_passed, total=len(results))
+    say(total + ("" if result.passed else gap() + tr("Fix the first ✗ above first.")))
     result.report = "\n".join(lines)
+    result.summary = _summary(failures, total if result.passed else total + gap() + tr("Fix the first ✗ above first."))
     return result
+
+
+_OTHER_FAILURES_SHOWN = 2  # in a summary (a feedback file): the first failing case in full, then this many, one line each
+
+
+def _summary(failures: list, total: str) -> str:
+    """A report for a feedback file: no header (the file names the exercise), no passed case, at most 3 failed ones."""
+    more = len(failures) - 1 - _OTHER_FAILURES_SHOWN
+    return "\n".join([*failures[:1 + _OTHER_FAILURES_SHOWN], *(["  " + tr("... and {count} more failed cases.").format(count=more)]
+                                                                  if more > 0 else []), total])
+
+HELD_OUT = N_("held-out case (not in the notebook)")
+DRAWN = N_("a case drawn for you (seeded by your student ID)")
+
+
+def _seed(*parts) -> int:
+    return int.from_bytes(hashlib.sha256(":".join(map(str, parts)).encode()).digest()[:8], "big") >> 1
+
+
+def unseen_cases(exercise: Exercise, student_id: str, course_seed: int = 0) -> list:
+    """The grader's cases that the notebook does not show, for a function exercise ([] for the others).
+
+    A held-out case, drawn with the course's seed (the same for the whole class; give the
+    grader another ``--seed`` each term and it cannot be looked up), and a case drawn from the
+    seed and the student's ID, so that a neighbour's printed outputs do not fit it. Both come
+    from ``exercise.random_case``; the same arguments give the same cases.
+    """
+    if exercise.kind != "function":
+        return []
+    drawn = []
+    for name, parts in ((HELD_OUT, ("held-out", course_seed, exercise.function)),
+                        (DRAWN, ("student", course_seed, student_id, exercise.function))):
+        case = exercise.random_case(torch.Generator().manual_seed(_seed(*parts)))
+        drawn.append(dataclasses.replace(case, name=name))
+    return drawn
 
 
 def _spellings(option) -> set:
@@ -332,7 +390,7 @@ def _evaluate_prediction(exercise: Exercise, value) -> CheckResult:
         problem += gap() + tr("Run the next cell, look at the result, and work out why.")
     lines.append("  " + (labelled(f"✓ {value!r}", (tr("right.") + gap() + tr(exercise.explanation)).rstrip()) if problem is None
                          else labelled(f"✗ {value!r}", problem)))
-    result = CheckResult(exercise.title, [(tr("your prediction"), problem)], "\n".join(lines))
+    result = CheckResult(exercise.title, [(tr("your prediction"), problem)], "\n".join(lines), "\n".join(lines[1:]))
     print(result.report)
     return result
 
@@ -349,21 +407,25 @@ def _evaluate_behaviour(exercise: Exercise, fn) -> CheckResult:
     except NotImplementedError:
         print("  ✗ " + tr(_NOT_IMPLEMENTED))
         raise NotImplementedError(tr(_NOT_DONE).format(name=name)) from None
-    results = []
+    results, failures = [], []
     for case, problem, details in outcomes:
         lines.append("  " + (f"✓ {tr(case)}" if problem is None else labelled(f"✗ {tr(case)}", tr(problem))))
         if problem is not None and details:
             lines.append(details)
         print("\n".join(lines[-2:] if problem is not None and details else lines[-1:]))
+        if problem is not None:
+            failures.append("\n".join(lines[-2:]) if details else lines[-1])
         results.append((case, problem))
     result = CheckResult(exercise.title, results)
     lines.append(tr("{passed}/{total} cases passed.").format(passed=result.num_passed, total=len(results)))
     print(lines[-1])
     result.report = "\n".join(lines)
+    result.summary = _summary(failures, lines[-1])
     return result
 
 
-def _run_case(exercise: Exercise, fn, case: Case):
+def _run_case(exercise: Exercise, fn, case: Case, seen=()):
+    """(problem or None, details, diagnosis, the output as a tensor or None) of one case; ``seen``: earlier (case, output)."""
     inputs = _clone_inputs(case.inputs, case.grad_wrt)
     before = _clone_inputs(inputs)
     shown = "\n".join(f"      {k} = {_fmt_input(v)}" for k, v in case.inputs.items())
@@ -374,11 +436,11 @@ def _run_case(exercise: Exercise, fn, case: Case):
 
     output, error = _call(fn, inputs)
     if error is not None:
-        return error, f"    {inputs_label}\n{shown}", ""
+        return error, f"    {inputs_label}\n{shown}", "", None
     for key, value in before.items():
         if isinstance(value, torch.Tensor) and not torch.equal(inputs[key].detach(), value):
             return (tr("your function changed its input `{key}` in place (e.g. `{key} += ...` or `{key}[i] = ...`); "
-                       "compute into a new tensor instead.").format(key=key)), f"    {inputs_label}\n{shown}", ""
+                       "compute into a new tensor instead.").format(key=key)), f"    {inputs_label}\n{shown}", "", None
     received, problem = _as_result(output, exercise.returns)
     if problem is None:
         problem = _compare(received, expected.detach(), exercise.atol)
@@ -389,13 +451,13 @@ def _run_case(exercise: Exercise, fn, case: Case):
         details += grad_details
         grad_problem = problem is not None
     if problem is None:
-        return None, "", ""
-    diagnosis = _diagnose(exercise, case, received, inputs if grad_problem else None)
+        return None, "", "", received
+    diagnosis = _diagnose(exercise, case, received, inputs if grad_problem else None, seen)
     # a named mistake is the hint; the case's own hint only when no known mistake explains the output
     hint = diagnosis or tr(case.hint)
     if hint:
         details += "\n    " + (f"{tr('hint:')}{hint}" if gap() == "" else f"{tr('hint:')} {hint}")
-    return problem, details, diagnosis
+    return problem, details, diagnosis, received
 
 
 def _compare_grads(case, inputs, received, expected_inputs, expected, atol):
@@ -417,29 +479,39 @@ def _compare_grads(case, inputs, received, expected_inputs, expected, atol):
     return None, ""
 
 
-def _diagnose(exercise: Exercise, case: Case, received, graded_inputs=None) -> str:
+def _diagnose(exercise: Exercise, case: Case, received, graded_inputs=None, seen=()) -> str:
     """The name of a known mistake that reproduces the output ("your output matches what you get when you ..."), or "".
 
     When the values were right and a gradient was wrong (``graded_inputs`` holds the inputs
-    with the student's gradients), the mistakes are compared by their gradients instead.
+    with the student's gradients), the mistakes are compared by their gradients instead. When
+    several mistakes reproduce this case, the one that also reproduces the student's outputs of
+    the earlier cases (``seen``: (case, output) pairs) is named: ``min(r, clip(r)) * A`` and
+    "take the max" agree when A < 0, but only the first agrees with a right answer when A > 0.
     """
-    if received is not None:
-        for description, mistake in exercise.mistakes:
-            try:
-                mistake_inputs = _clone_inputs(case.inputs, case.grad_wrt if graded_inputs else ())
-                wrong, _ = _as_result(mistake(**mistake_inputs), exercise.returns)
-                if wrong is None or wrong.shape != received.shape:
-                    continue
-                if graded_inputs is None:
-                    same = torch.allclose(received.detach().double(), wrong.detach().double(), atol=exercise.atol, rtol=1e-5,
-                                          equal_nan=True)
-                else:
-                    same = _same_grads(wrong, mistake_inputs, graded_inputs, case.grad_wrt, exercise.atol)
-            except Exception:
-                continue
-            if same:
-                return tr("your output matches what you get when you {mistake}.").format(mistake=tr(description))
-    return ""
+    if received is None:
+        return ""
+    matches = [description for description, mistake in exercise.mistakes
+               if _reproduces(exercise, mistake, case, received, graded_inputs)]
+    if not matches:
+        return ""
+    consistent = [d for d in matches
+                  if all(_reproduces(exercise, dict(exercise.mistakes)[d], earlier, output) for earlier, output in seen)]
+    return tr("your output matches what you get when you {mistake}.").format(mistake=tr((consistent or matches)[0]))
+
+
+def _reproduces(exercise: Exercise, mistake, case: Case, received, graded_inputs=None) -> bool:
+    """Whether ``mistake`` gives ``received`` on ``case`` (its gradients, when ``graded_inputs`` has the student's)."""
+    try:
+        mistake_inputs = _clone_inputs(case.inputs, case.grad_wrt if graded_inputs else ())
+        wrong, _ = _as_result(mistake(**mistake_inputs), exercise.returns)
+        if wrong is None or wrong.shape != received.shape:
+            return False
+        if graded_inputs is None:
+            return torch.allclose(received.detach().double(), wrong.detach().double(), atol=exercise.atol, rtol=1e-5,
+                                  equal_nan=True)
+        return _same_grads(wrong, mistake_inputs, graded_inputs, case.grad_wrt, exercise.atol)
+    except Exception:
+        return False
 
 
 def _same_grads(output, inputs, graded_inputs, keys, atol) -> bool:

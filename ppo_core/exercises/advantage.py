@@ -6,7 +6,7 @@ import torch
 
 from ..advantages import discounted_cumsum, gae, td_residuals
 from ..tabular import TabularMDP
-from ._data import hand_rollout, random_rollout, without
+from ._data import drawn_rollout, hand_rollout, random_rollout, uniform, without
 from ._engine import Case, Exercise
 
 
@@ -174,12 +174,23 @@ def _gae_variance_at_0_4_against_0() -> str:
     return "smaller" if at_0_4 < at_0 else "larger"
 
 
+def _td_random(gen):
+    return Case("", {**without(drawn_rollout(gen, truncation=False), "truncated"), "gamma": uniform(gen, 0.8, 0.99)},
+                "delta_t = r_t + gamma * (1 - terminated_t) * next_values[t] - values[t], elementwise over [T, N].")
+
+
+def _gae_random(gen):
+    return Case("", {**drawn_rollout(gen), "gamma": uniform(gen, 0.8, 0.99), "gae_lambda": uniform(gen, 0.5, 0.97)},
+                "termination stops the bootstrap; any episode end (terminated or truncated) stops the sum.")
+
+
 TD_RESIDUALS = Exercise(
     notebook="01_advantage", function="my_td_residuals", checker="check_td_residuals",
     title="td_residuals (the note's td_delta)", signature="fn(rewards, values, next_values, terminated, gamma) -> [T, N]",
     goal="the one-step advantage estimate (the note's td_delta), with no bootstrap after termination",
     difficulty=1, minutes=5, points=2, reference=td_residuals, cases=_td_cases, mistakes=tuple(_TD_MISTAKES),
-    shortcuts=("td_residuals", "gae", "n_step_advantages"))
+    shortcuts=("td_residuals", "gae", "n_step_advantages"),
+    random_case=_td_random)
 
 PREDICTION_TRUNCATION_ERROR = Exercise(
     notebook="01_advantage", function="my_prediction_truncation_error", checker="check_prediction_truncation_error",
@@ -200,7 +211,8 @@ GAE = Exercise(
     signature="fn(rewards, values, next_values, terminated, truncated, gamma, gae_lambda) -> [T, N]",
     goal="GAE(λ) by a backward recursion over [T, N] rollouts: termination stops the bootstrap, any episode end stops the sum",
     difficulty=2, minutes=15, points=4, reference=gae, cases=_gae_cases, mistakes=tuple(_GAE_MISTAKES),
-    shortcuts=("gae", "discounted_cumsum", "n_step_advantages"))
+    shortcuts=("gae", "discounted_cumsum", "n_step_advantages"),
+    random_case=_gae_random)
 
 PREDICTION_GAE_VARIANCE = Exercise(
     notebook="01_advantage", function="my_prediction_gae_variance", checker="check_prediction_gae_variance",

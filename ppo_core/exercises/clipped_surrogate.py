@@ -6,6 +6,7 @@ import torch
 from torch.distributions import Categorical
 
 from ..objectives import adapt_kl_coef, clipped_surrogate, importance_ratio, kl_penalty_surrogate
+from ._data import integer, normal, uniform
 from ._engine import Case, Exercise
 
 
@@ -37,6 +38,9 @@ def _clip_cases():
 
 
 _CLIP_MISTAKES = [
+    ("take the min of the ratios and multiply by A afterwards (min(r, clip(r)) A): the min must compare the products r A "
+     "and clip(r) A, because a negative A reverses the order",
+     lambda ratio, advantages, clip_eps: torch.min(ratio, torch.clamp(ratio, 1 - clip_eps, 1 + clip_eps)) * advantages),
     ("take the max instead of the min", lambda ratio, advantages, clip_eps: torch.max(ratio * advantages, torch.clamp(ratio, 1 - clip_eps, 1 + clip_eps) * advantages)),
     ("clip the advantage instead of the ratio",
      lambda ratio, advantages, clip_eps: torch.min(ratio * advantages, ratio * torch.clamp(advantages, 1 - clip_eps, 1 + clip_eps))),
@@ -170,12 +174,23 @@ _ADAPT_MISTAKES = [
 ]
 
 
+def _clip_random(gen):
+    size, clip_eps = integer(gen, 6, 10), uniform(gen, 0.1, 0.3)
+    ratio, advantages = torch.exp(normal(gen, size, scale=0.4)), normal(gen, size)
+    # both signs of A on both sides of the clip interval, whatever else was drawn
+    ratio[:4] = torch.tensor([1 + clip_eps + 0.1, 1 + clip_eps + 0.1, 1 - clip_eps - 0.1, 1 - clip_eps - 0.1])
+    advantages[:4] = advantages[:4].abs().clamp(min=0.1) * torch.tensor([1.0, -1.0, -1.0, 1.0], dtype=torch.float64)
+    return Case("", dict(ratio=ratio, advantages=advantages, clip_eps=clip_eps),
+                "min(r A, clip(r, 1 - eps, 1 + eps) A) per sample, with the clip_eps argument.", grad_wrt=("ratio",))
+
+
 CLIPPED_SURROGATE = Exercise(
     notebook="04_clipped_surrogate", function="my_clipped_surrogate", checker="check_clipped_surrogate",
     title="clipped_surrogate (L^CLIP per sample)", signature="fn(ratio, advantages, clip_eps) -> [B], values and gradients",
     goal="L^CLIP per sample: clip the ratio, not the gradient, and take the pessimistic min",
     difficulty=1, minutes=10, points=3, reference=clipped_surrogate, cases=_clip_cases, mistakes=tuple(_CLIP_MISTAKES),
-    shortcuts=("clipped_surrogate",))
+    shortcuts=("clipped_surrogate",),
+    random_case=_clip_random)
 
 PREDICTION_STRICTLY_LOWER = Exercise(
     notebook="04_clipped_surrogate", function="my_prediction_strictly_lower", checker="check_prediction_strictly_lower",
@@ -211,19 +226,42 @@ PREDICTION_FAR_RATIO_GRADIENT = Exercise(
     explanation="Above 1 + eps with A < 0 the min takes r A, whose gradient with respect to the logits is A r (e_a - pi): "
                 "it grows with r (here about 5.5 times), and the clip bounds none of it.")
 
+def _kl_penalty_random(gen):
+    size = integer(gen, 3, 8)
+    ratio = torch.exp(normal(gen, size, scale=0.3))
+    advantages = normal(gen, size)
+    ratio[0], advantages[0] = uniform(gen, 1.3, 1.6), abs(advantages[0]) + 0.1  # where a clip would act: L^KLPEN has none
+    return Case("", dict(ratio=ratio, advantages=advantages,
+                         kl=torch.rand(size, generator=gen, dtype=torch.float64) * 0.1, kl_coef=uniform(gen, 0.1, 3.0)),
+                "r A - beta KL per sample.", grad_wrt=("ratio", "kl"))
+
+
+# (low, high) of KL / d_targ: halve, keep, just above 1.5 (a threshold of 1.55 keeps), double, just below 1 / 1.5
+_ADAPT_ZONES = ((0.1, 0.6), (0.7, 1.45), (1.51, 1.6), (1.7, 4.0), (1 / 1.6, 1 / 1.51))
+
+
+def _adapt_random(gen):
+    target = uniform(gen, 0.005, 0.05, digits=3)
+    low, high = _ADAPT_ZONES[integer(gen, 0, len(_ADAPT_ZONES) - 1)]
+    return Case("", dict(kl_coef=uniform(gen, 0.1, 5.0), kl=round(target * uniform(gen, low, high, digits=4), 7), kl_target=target),
+                "halve beta below d_targ / 1.5, double it above 1.5 d_targ, keep it in between (PPO paper, Sec. 4).")
+
+
 KL_PENALTY_SURROGATE = Exercise(
     notebook="04_clipped_surrogate", function="my_kl_penalty_surrogate", checker="check_kl_penalty_surrogate",
     title="kl_penalty_surrogate (L^KLPEN per sample)", signature="fn(ratio, advantages, kl, kl_coef) -> [B]",
     goal="L^KLPEN per sample: the unclipped surrogate minus β times the KL",
     difficulty=1, minutes=5, points=2, reference=kl_penalty_surrogate, cases=_klpen_cases, mistakes=tuple(_KLPEN_MISTAKES),
-    shortcuts=("kl_penalty_surrogate",))
+    shortcuts=("kl_penalty_surrogate",),
+    random_case=_kl_penalty_random)
 
 ADAPT_KL_COEF = Exercise(
     notebook="04_clipped_surrogate", function="my_adapt_kl_coef", checker="check_adapt_kl_coef",
     title="adapt_kl_coef (the adaptive beta rule)", signature="fn(kl_coef, kl, kl_target) -> float, the next beta",
     goal="the PPO paper's adaptive-β rule with thresholds d_targ/1.5 and 1.5 d_targ",
     difficulty=1, minutes=5, points=2, reference=adapt_kl_coef, cases=_adapt_cases, mistakes=tuple(_ADAPT_MISTAKES),
-    returns="float", shortcuts=("adapt_kl_coef",))
+    returns="float", shortcuts=("adapt_kl_coef",),
+    random_case=_adapt_random)
 
 EXERCISES = (CLIPPED_SURROGATE, PREDICTION_STRICTLY_LOWER, PREDICTION_FAR_RATIO_GRADIENT, KL_PENALTY_SURROGATE,
              ADAPT_KL_COEF)

@@ -7,6 +7,7 @@ import torch
 from ..diagnostics import approx_kl
 from ..objectives import importance_ratio
 from ..tabular import TabularMDP
+from ._data import integer, normal, uniform
 from ._engine import Case, Exercise
 
 
@@ -76,19 +77,38 @@ _KL_MISTAKES = [
 ]
 
 
+def _drawn_log_probs(gen):
+    """A random batch of log-probabilities, one of them tiny (exp underflows), the new ones near the old."""
+    size = integer(gen, 3, 8)
+    old = torch.log(torch.rand(size, generator=gen, dtype=torch.float64) * 0.9 + 0.05)
+    old[integer(gen, 0, size - 1)] = -uniform(gen, 760.0, 900.0, digits=1)
+    return dict(log_probs=old + normal(gen, size, scale=0.5), old_log_probs=old)
+
+
+def _ratio_random(gen):
+    return Case("", _drawn_log_probs(gen), "r = exp(log_probs - old_log_probs), with old_log_probs detached.",
+                grad_wrt=("log_probs", "old_log_probs"))
+
+
+def _kl_random(gen):
+    return Case("", _drawn_log_probs(gen), "k3 = (r - 1) - log r per sample, with log r = log_probs - old_log_probs.")
+
+
 IMPORTANCE_RATIO = Exercise(
     notebook="03_importance_sampling", function="my_importance_ratio", checker="check_importance_ratio",
     title="importance_ratio", signature="fn(log_probs, old_log_probs) -> [B], values and gradients",
     goal="the ratio π_θ/π_θold from log-probabilities, with no gradient into the old policy",
     difficulty=1, minutes=5, points=2, reference=importance_ratio, cases=_ratio_cases, mistakes=tuple(_RATIO_MISTAKES),
-    shortcuts=("importance_ratio",))
+    shortcuts=("importance_ratio",),
+    random_case=_ratio_random)
 
 APPROX_KL = Exercise(
     notebook="03_importance_sampling", function="my_approx_kl", checker="check_approx_kl",
     title="approx_kl (the k3 estimator of KL[old || new])", signature="fn(log_probs, old_log_probs) -> [B], values and gradients",
     goal="the k3 estimator of KL[π_old ‖ π_θ], per sample and never negative",
     difficulty=2, minutes=10, points=3, reference=approx_kl, cases=_kl_cases, mistakes=tuple(_KL_MISTAKES),
-    shortcuts=("approx_kl",))
+    shortcuts=("approx_kl",),
+    random_case=_kl_random)
 
 # ----- predictions: the notebook's MDP and line, rebuilt exactly (sections 2, 9 and 10) ---------------
 

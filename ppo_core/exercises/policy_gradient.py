@@ -8,7 +8,7 @@ import torch
 
 from ..advantages import discounted_cumsum
 from ..tabular import TabularMDP
-from ._data import column, random_rollout
+from ._data import column, integer, normal, random_rollout, uniform
 from ._engine import Case, Exercise
 
 
@@ -87,19 +87,33 @@ _SCORE_MISTAKES = [
 ]
 
 
+def _score_random(gen):
+    size, actions = integer(gen, 2, 6), integer(gen, 2, 5)
+    return Case("", dict(logits=normal(gen, size, actions, scale=2.0), actions=torch.randint(0, actions, (size,), generator=gen)),
+                "one row per state: 1[a = b] - pi(b) for every action b.")
+
+
+def _cumsum_random(gen):
+    x = normal(gen, integer(gen, 4, 9), integer(gen, 1, 4))
+    return Case("", dict(x=x, discount=uniform(gen, 0.5, 0.99), episode_ends=torch.rand(x.shape, generator=gen) < 0.25),
+                "y_t = x_t + discount * y_{t+1}, restarted after every episode end, per column.")
+
+
 SOFTMAX_SCORE = Exercise(
     notebook="02_policy_gradient", function="my_softmax_score", checker="check_softmax_score",
     title="softmax_score (grad of log pi for a softmax policy)", signature="fn(logits, actions) -> [B, A], d log pi(a|s) / d logits",
     goal="the score ∇ log π(a|s) of a softmax policy, without dividing by a probability that can underflow",
     difficulty=1, minutes=5, points=2, reference=_softmax_score_reference, cases=_softmax_score_cases,
-    mistakes=tuple(_SCORE_MISTAKES), shortcuts=("_softmax_score_reference", "backward", "grad"))
+    mistakes=tuple(_SCORE_MISTAKES), shortcuts=("_softmax_score_reference", "backward", "grad"),
+    random_case=_score_random)
 
 DISCOUNTED_CUMSUM = Exercise(
     notebook="02_policy_gradient", function="my_discounted_cumsum", checker="check_discounted_cumsum",
     title="discounted_cumsum (returns-to-go)", signature="fn(x, discount, episode_ends) -> [T, ...]",
     goal="returns-to-go: a discounted sum of the future that restarts at every episode end",
     difficulty=2, minutes=10, points=3, reference=discounted_cumsum, cases=_discounted_cumsum_cases,
-    mistakes=tuple(_CUMSUM_MISTAKES), shortcuts=("discounted_cumsum", "gae"))
+    mistakes=tuple(_CUMSUM_MISTAKES), shortcuts=("discounted_cumsum", "gae"),
+    random_case=_cumsum_random)
 
 
 # ----- predictions -------------------------------------------------------------------------------

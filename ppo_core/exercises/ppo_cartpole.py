@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+import contextlib
+from types import SimpleNamespace
+
 import torch
 
 from ..objectives import clipped_surrogate, normalize_advantages, value_loss
-from ..i18n import gap, tr
+from ..config import PPOConfig
+from ..i18n import N_, gap, tr
+from ._data import integer, normal, uniform
 from ._engine import Case, Exercise
 
 
@@ -153,12 +158,37 @@ _VALUE_LOSS_MISTAKES = [
 ]
 
 
+def _normalize_random(gen):
+    return Case("", dict(advantages=uniform(gen, -5.0, 5.0) + uniform(gen, 0.5, 4.0) * normal(gen, integer(gen, 8, 64))),
+                "(A - mean) / (std + 1e-8), with the sample std (unbiased, as torch.std).")
+
+
+def _ppo_loss_random(gen):
+    size = integer(gen, 4, 16)
+    ratio, advantages = torch.exp(normal(gen, size, scale=0.3)), normal(gen, size)
+    ratio[0], advantages[0] = 1.6, abs(advantages[0]) + 0.1  # a clipped sample
+    return Case("", dict(ratio=ratio, advantages=advantages, values=normal(gen, size),
+                         returns=normal(gen, size), entropy=torch.rand(size, generator=gen, dtype=torch.float64) + 0.1,
+                         clip_eps=uniform(gen, 0.1, 0.3), vf_coef=uniform(gen, 0.25, 1.0), ent_coef=uniform(gen, 0.0, 0.1, digits=3)),
+                "-mean(L^CLIP) + vf_coef * mean((V - R)^2) - ent_coef * mean(entropy).", grad_wrt=("ratio", "values", "entropy"))
+
+
+def _value_loss_random(gen):
+    size = integer(gen, 4, 10)
+    old, clip_eps = normal(gen, size), uniform(gen, 0.1, 0.5)
+    values = old + normal(gen, size, scale=0.5)
+    values[0], values[1] = old[0] + clip_eps + 0.3, old[1] - clip_eps - 0.3  # moved past the band both ways
+    return Case("", dict(values=values, returns=normal(gen, size, scale=2.0), old_values=old, clip_eps=clip_eps),
+                "max((V - R)^2, (V_old + clip(V - V_old, -eps, eps) - R)^2) per sample.", grad_wrt=("values",))
+
+
 NORMALIZE_ADVANTAGES = Exercise(
     notebook="05_ppo_cartpole", function="my_normalize_advantages", checker="check_normalize_advantages",
     title="normalize_advantages (per-minibatch advantage normalization)", signature="fn(advantages) -> [B] (eps = 1e-8)",
     goal="per-minibatch advantage normalization that stays finite on a constant batch",
     difficulty=1, minutes=5, points=2, reference=normalize_advantages, cases=_normalize_cases,
-    mistakes=tuple(_NORMALIZE_MISTAKES), atol=1e-5, shortcuts=("normalize_advantages",))
+    mistakes=tuple(_NORMALIZE_MISTAKES), atol=1e-5, shortcuts=("normalize_advantages",),
+    random_case=_normalize_random)
 
 PPO_LOSS = Exercise(
     notebook="05_ppo_cartpole", function="my_ppo_loss", checker="check_ppo_loss",
@@ -166,7 +196,8 @@ PPO_LOSS = Exercise(
     signature="fn(ratio, advantages, values, returns, entropy, clip_eps, vf_coef, ent_coef) -> 0-d minibatch loss",
     goal="PPO's minibatch loss −L^CLIP + c1 L^VF − c2 S (PPO paper Eq. 9), values and gradients",
     difficulty=2, minutes=10, points=3, reference=_ppo_loss_reference, cases=_ppo_loss_cases,
-    mistakes=tuple(_PPO_LOSS_MISTAKES), shortcuts=("_ppo_loss_reference", "ppo_update"))
+    mistakes=tuple(_PPO_LOSS_MISTAKES), shortcuts=("_ppo_loss_reference", "ppo_update"),
+    random_case=_ppo_loss_random)
 
 VALUE_LOSS = Exercise(
     notebook="05_ppo_cartpole", function="my_value_loss", checker="check_value_loss",
@@ -174,7 +205,8 @@ VALUE_LOSS = Exercise(
     signature="fn(values, returns, old_values, clip_eps) -> [B], values and gradients",
     goal="PPO2's clipped value loss, and where it stops the critic's gradient",
     difficulty=2, minutes=10, points=3, reference=value_loss, cases=_value_loss_cases, mistakes=tuple(_VALUE_LOSS_MISTAKES),
-    shortcuts=("value_loss",))
+    shortcuts=("value_loss",),
+    random_case=_value_loss_random)
 
 
 
@@ -277,14 +309,15 @@ def _probe_batch(config):
 
     torch.manual_seed(0)
     envs = make_vec_env(config.env_id, config.num_envs)
-    try:
-        agent = ActorCritic(envs.single_observation_space, envs.single_action_space, config.hidden_sizes)
-        collector = RolloutCollector(envs, seed=0, gamma=config.gamma)
-        for _ in range(3):  # a few rollouts in: episodes have ended, so the batch has both flags and varied returns
-            rollout, _ = collector.collect(agent, config.num_steps)
+    try:  # one thread: the same agent and batch in the grader's sandbox (1 thread) and in its own process
+        with _one_thread():
+            agent = ActorCritic(envs.single_observation_space, envs.single_action_space, config.hidden_sizes)
+            collector = RolloutCollector(envs, seed=0, gamma=config.gamma)
+            for _ in range(3):  # a few rollouts in: episodes have ended, so the batch has both flags and varied returns
+                rollout, _ = collector.collect(agent, config.num_steps)
+            return agent, advantage_batch(rollout, config)
     finally:
         envs.close()
-    return agent, advantage_batch(rollout, config)
 
 
 def _loss_variants(agent, batch, index, config, clip_eps):
@@ -426,18 +459,50 @@ def _diagnose_steps(recorder, batch, config, clip_eps, first_only):
     return "ok"
 
 
-def _capstone_checks(fn):
-    """The capstone's checker: probes on a fixed batch that name a mistake, then training on CartPole-v1."""
-    from ..config import PPOConfig
+# The capstone is checked in two stages, each split in two: ``observe_*`` runs the student's function and records
+# what it did (tensors, numbers and strings only); ``judge_*`` turns the record into verdicts. In a notebook both run
+# in the kernel; the grader runs the observers in its sandbox, next to the student's code, and the judges in its own
+# process, which the student's code cannot reach. A judge given None says its cases were not run.
 
-    outcomes = []
+_NOT_RUN = N_("not run: fix the cases above first.")
+_TRAINING_CASE = N_("CartPole-v1 reaches 475 within {budget} steps on >= {needed} of {seeds} seeds")
+
+
+def observe_probes(fn) -> dict:
+    """Run ``fn`` on the probe batch twice (no gradient clipping, then max_grad_norm = 0.05) and record every step.
+
+    Returns ``{"raw": record, "clipped": record}``, each record a dict with ``error`` (str or None),
+    ``after`` (the parameters after ``fn``), ``steps`` (per optimizer step: the parameters, the flat
+    gradient and the minibatch's row indices, or None) and ``batch_sum`` (which batch was used).
+    """
+    observed = {}
+    for name, max_norm in (("raw", 1e6), ("clipped", 0.05)):
+        config = PPOConfig.for_env("CartPole-v1", **_PROBE, max_grad_norm=max_norm)
+        recorder, error, _, agent, batch = _run_probe(fn, config, _PROBE_CLIP_EPS)
+        observed[name] = dict(error=error, after=[p.detach().clone() for p in agent.parameters()], steps=recorder.steps,
+                              batch_sum=float(batch["observations"].double().sum()))
+    return observed
+
+
+def judge_probes(observed) -> tuple[list, bool]:
+    """The five probe cases from :func:`observe_probes`' record: ``([(case, problem or None, details)], all passed)``."""
+    names = (N_("one optimizer step per minibatch, num_epochs x num_minibatches steps"),
+             N_("shuffled minibatches that cover the batch in every epoch"),
+             N_("first minibatch: the gradient of -L^CLIP + c1 L^VF - c2 S at theta_old"),
+             N_("every step: clipped ratio, advantages normalized per minibatch, the clip_eps argument"),
+             N_("gradient-norm clipping at config.max_grad_norm"))
+    if observed is None:
+        return [(name, tr(_NOT_RUN), "") for name in names], False
     config = PPOConfig.for_env("CartPole-v1", **_PROBE, max_grad_norm=1e6)  # 1e6: no clipping, the raw gradients
-    recorder, error, before, agent, batch = _run_probe(fn, config, _PROBE_CLIP_EPS)
-    expected = config.num_epochs * config.num_minibatches
-    steps = len(recorder.steps)
-    moved = any(not torch.equal(p.detach(), b) for p, b in zip(agent.parameters(), before))
-    if error:
-        problem = error
+    agent, batch = _probe_batch(config)
+    raw = observed["raw"]
+    if abs(float(raw["batch_sum"]) - float(batch["observations"].double().sum())) > 1e-9:
+        raise RuntimeError("the probe batch differs between the student's process and the checker's (a grader bug)")
+    recorder = SimpleNamespace(agent=agent, steps=raw["steps"])
+    expected, steps = config.num_epochs * config.num_minibatches, len(recorder.steps)
+    moved = any(not torch.equal(after, before.detach()) for after, before in zip(raw["after"], agent.parameters()))
+    if raw["error"]:
+        problem = raw["error"]
     elif steps == 0 or not moved:
         problem = (tr("the parameters did not change: call optimizer.step() after loss.backward() for every minibatch")
                    if steps == 0 else tr("optimizer.step() was called but the parameters did not change: call loss.backward() "
@@ -449,9 +514,9 @@ def _capstone_checks(fn):
             expected=expected)
     else:
         problem = None
-    outcomes.append((tr("one optimizer step per minibatch, num_epochs x num_minibatches steps"), problem,
-                     "" if problem is None else "    " + tr("(probe: {epochs} epochs x {minibatches} minibatches, CartPole-v1 "
-                                                                "batch of 128)").format(epochs=config.num_epochs, minibatches=config.num_minibatches)))
+    outcomes = [(names[0], problem, "" if problem is None else "    " + tr("(probe: {epochs} epochs x {minibatches} minibatches, "
+                                                                             "CartPole-v1 batch of 128)").format(
+        epochs=config.num_epochs, minibatches=config.num_minibatches))]
     cover = None
     if problem is None:
         per_epoch = [recorder.steps[e * config.num_minibatches:(e + 1) * config.num_minibatches] for e in range(config.num_epochs)]
@@ -471,37 +536,49 @@ def _capstone_checks(fn):
         if cover is None and len(per_epoch) > 1 and all(torch.equal(per_epoch[0][i]["index"], per_epoch[1][i]["index"])
                                                          for i in range(config.num_minibatches)):
             cover = tr("epochs 1 and 2 used the same minibatches: draw a new permutation every epoch (with `generator`).")
-    outcomes.append((tr("shuffled minibatches that cover the batch in every epoch"), tr("not run: fix the case above first.")
-                     if problem else cover, ""))
+    outcomes.append((names[1], tr("not run: fix the case above first.") if problem else cover, ""))
     ok = problem is None and cover is None
-    first = _diagnose_steps(recorder, batch, config, _PROBE_CLIP_EPS, first_only=True) if ok else tr("not run: fix the cases above first.")
-    outcomes.append((tr("first minibatch: the gradient of -L^CLIP + c1 L^VF - c2 S at theta_old"), None if first == "ok" else first, ""))
-    later = _diagnose_steps(recorder, batch, config, _PROBE_CLIP_EPS, first_only=False) if first == "ok" else \
-        tr("not run: fix the cases above first.")
-    outcomes.append((tr("every step: clipped ratio, advantages normalized per minibatch, the clip_eps argument"),
-                     None if later == "ok" else later, ""))
-    # gradient-norm clipping: a small max_grad_norm, every step's gradient norm must respect it
-    clipping = tr("not run: fix the cases above first.")
+    first = _diagnose_steps(recorder, batch, config, _PROBE_CLIP_EPS, first_only=True) if ok else tr(_NOT_RUN)
+    outcomes.append((names[2], None if first == "ok" else first, ""))
+    later = _diagnose_steps(recorder, batch, config, _PROBE_CLIP_EPS, first_only=False) if first == "ok" else tr(_NOT_RUN)
+    outcomes.append((names[3], None if later == "ok" else later, ""))
+    # gradient-norm clipping: with a small max_grad_norm, every step's gradient norm must respect it
+    clipping = tr(_NOT_RUN)
     if later == "ok":
         config = config.replace(max_grad_norm=0.05)
-        recorder, error, _, _, batch = _run_probe(fn, config, _PROBE_CLIP_EPS)
-        norms = [float(torch.linalg.vector_norm(s["grads"])) for s in recorder.steps]
-        if error:
-            clipping = error
+        clipped = observed["clipped"]
+        norms = [float(torch.linalg.vector_norm(s["grads"])) for s in clipped["steps"]]
+        if clipped["error"]:
+            clipping = clipped["error"]
+        elif not norms:
+            clipping = tr("the parameters did not change: call optimizer.step() after loss.backward() for every minibatch")
         elif max(norms) > 0.05 * (1 + 1e-3):
             clipping = tr("with max_grad_norm = 0.05 the gradient norm at optimizer.step() reached {norm}: clip the "
                           "global norm with torch.nn.utils.clip_grad_norm_(agent.parameters(), config.max_grad_norm) between "
                           "loss.backward() and optimizer.step().").format(norm=f"{max(norms):.3g}")
         else:
-            clipping = _diagnose_steps(recorder, batch, config, _PROBE_CLIP_EPS, first_only=False)
+            clipping = _diagnose_steps(SimpleNamespace(agent=agent, steps=clipped["steps"]), batch, config, _PROBE_CLIP_EPS,
+                                       first_only=False)
             clipping = None if clipping == "ok" else clipping
-    outcomes.append((tr("gradient-norm clipping at config.max_grad_norm"), clipping, ""))
-    if clipping is None:
-        outcomes.append(_training_case(fn))
-    else:
-        outcomes.append((tr("CartPole-v1 reaches 475 within {budget} steps on >= {needed} of {seeds} seeds").format(
-                             budget=f"{CAPSTONE_BUDGET:,}", needed=2, seeds=len(_CAPSTONE_SEEDS)),
-                         tr("not run: fix the cases above first."), ""))
+    outcomes.append((names[4], clipping, ""))
+    return outcomes, clipping is None
+
+
+def _stages():
+    """The capstone's (observer, judge) pairs, looked up when called (so that a test can replace one)."""
+    return ((observe_probes, judge_probes), (observe_training, judge_training))
+
+
+def _capstone_checks(fn, observe=None):
+    """The capstone's checker: probes on a fixed batch that name a mistake, then training on CartPole-v1.
+
+    ``observe(stage)``: how to run the observer of stage 0 (probes) or 1 (training); default: here, on ``fn``.
+    """
+    outcomes, go_on = [], True
+    for number, (observer, judge) in enumerate(_stages()):
+        observed = (observer(fn) if observe is None else observe(number)) if go_on else None
+        found, go_on = judge(observed)
+        outcomes += found
     return outcomes
 
 
@@ -513,49 +590,93 @@ class _OutOfBudget(Exception):
     pass
 
 
-def _training_case(fn, seeds=_CAPSTONE_SEEDS, budget=CAPSTONE_BUDGET, needed=2):
-    """Train with ``fn`` as the update on a few seeds, stopping each run once the deterministic evaluation reaches 475.
+def _capstone_eval_envs():
+    from ..envs import make_vec_env
+
+    return make_vec_env("CartPole-v1", 10)
+
+
+def observe_training(fn, seeds=_CAPSTONE_SEEDS, budget=CAPSTONE_BUDGET, needed=2) -> dict:
+    """Train with ``fn`` as the update on a few seeds, each run stopped once the deterministic evaluation reaches 475.
 
     Stops as soon as ``needed`` seeds reached it, or when the remaining seeds can no longer make ``needed``.
+    Returns ``{"runs": [[seed, env steps or None, the agent's parameters or None]], "error": str or None, ...}``.
     """
-    from ..config import PPOConfig
-    from ..envs import make_vec_env
     from ..trainer import evaluate, train
 
-    name = tr("CartPole-v1 reaches 475 within {budget} steps on >= {needed} of {seeds} seeds").format(
-        budget=f"{budget:,}", needed=needed, seeds=len(seeds))
-    reached = {}
-    eval_envs = make_vec_env("CartPole-v1", 10)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # the agent's initial weights (a QR decomposition) depend on the thread count: fix it
+    runs, error = [], None
+    eval_envs = _capstone_eval_envs()
     try:
-        for seed in seeds:
-            done = sum(n is not None for n in reached.values())
-            if done >= needed or done + len(seeds) - len(reached) < needed:
-                break  # decided
+        with _one_thread():  # the agent's initial weights (a QR decomposition) depend on the thread count: fix it
+            for seed in seeds:
+                done = sum(steps is not None for _, steps, _ in runs)
+                if done >= needed or done + len(seeds) - len(runs) < needed:
+                    break  # decided
 
-            def callback(agent, row):
-                if row["env_steps"] % _CAPSTONE_EVAL_EVERY < 256 and evaluate(agent, eval_envs).mean() >= 475:
-                    raise _Solved(row["env_steps"])
-                if row["env_steps"] >= budget:
-                    raise _OutOfBudget()
+                def callback(agent, row):
+                    if row["env_steps"] % _CAPSTONE_EVAL_EVERY < 256 and evaluate(agent, eval_envs).mean() >= 475:
+                        raise _Solved(row["env_steps"], {k: v.detach().clone() for k, v in agent.state_dict().items()})
+                    if row["env_steps"] >= budget:
+                        raise _OutOfBudget()
 
-            try:  # PPOConfig()'s schedule (lr and epsilon annealed over 50,000 steps), stopped at the budget
-                train(PPOConfig.for_env("CartPole-v1", seed=seed, eval_every=0), progress=False, callback=callback, update=fn)
-                reached[seed] = None
-            except _OutOfBudget:
-                reached[seed] = None
-            except _Solved as stop:
-                reached[seed] = stop.args[0]
-            except Exception as err:  # a student's loop may raise anything during training
-                return name, tr("training raised {error}: {message}").format(error=type(err).__name__, message=err), ""
+                try:  # PPOConfig()'s schedule (lr and epsilon annealed over 50,000 steps), stopped at the budget
+                    train(PPOConfig.for_env("CartPole-v1", seed=seed, eval_every=0), progress=False, callback=callback, update=fn)
+                    runs.append([seed, None, None])
+                except _OutOfBudget:
+                    runs.append([seed, None, None])
+                except _Solved as stop:
+                    runs.append([seed, stop.args[0], stop.args[1]])
+                except Exception as err:  # a student's loop may raise anything during training
+                    error = tr("training raised {error}: {message}").format(error=type(err).__name__, message=err)
+                    break
     finally:
-        torch.set_num_threads(threads)
+        eval_envs.close()
+    return dict(runs=runs, error=error, seeds=len(seeds), budget=budget, needed=needed)
+
+
+def judge_training(observed) -> tuple[list, bool]:
+    """The training case from :func:`observe_training`'s record: each run said to reach 475 is evaluated again here."""
+    from ..agent import ActorCritic
+    from ..trainer import evaluate
+
+    if observed is None:
+        name = tr(_TRAINING_CASE).format(budget=f"{CAPSTONE_BUDGET:,}", needed=2, seeds=len(_CAPSTONE_SEEDS))
+        return [(name, tr(_NOT_RUN), "")], False
+    budget, needed = int(observed["budget"]), int(observed["needed"])
+    name = tr(_TRAINING_CASE).format(budget=f"{budget:,}", needed=needed, seeds=int(observed["seeds"]))
+    if observed["error"]:
+        return [(name, str(observed["error"]), "")], False
+    eval_envs = _capstone_eval_envs()
+    reached = {}
+    try:
+        with _one_thread():
+            for seed, steps, parameters in observed["runs"]:
+                if steps is not None:  # the agent sent back must score 475 here too
+                    agent = ActorCritic(eval_envs.single_observation_space, eval_envs.single_action_space,
+                                        PPOConfig.for_env("CartPole-v1").hidden_sizes)
+                    try:
+                        agent.load_state_dict(parameters)
+                        steps = int(steps) if evaluate(agent, eval_envs).mean() >= 475 else None
+                    except Exception:  # not the parameters of a CartPole agent: not verified
+                        steps = None
+                reached[int(seed)] = steps
+    finally:
         eval_envs.close()
     details = ", ".join(tr("seed {seed}: ").format(seed=s) + (tr("475 at {steps} steps").format(steps=f"{n:,}") if n
                         else tr("not reached in {budget}").format(budget=f"{budget:,}")) for s, n in reached.items())
     solved = sum(n is not None for n in reached.values())
-    return name + f" ({details})", None if solved >= needed else tr("reached on {solved} seed(s).").format(solved=solved), ""
+    problem = None if solved >= needed else tr("reached on {solved} seed(s).").format(solved=solved)
+    return [(name + f" ({details})", problem, "")], problem is None
+
+
+@contextlib.contextmanager
+def _one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 CAPSTONE = Exercise(
@@ -563,7 +684,7 @@ CAPSTONE = Exercise(
     title="PPO's minibatch update loop (the capstone)",
     signature="fn(agent, optimizer, batch, config, clip_eps, generator) -> None, updates agent in place",
     goal="assemble PPO's update: epochs of shuffled minibatches, per-minibatch normalization, Eq. 9's loss, gradient clipping",
-    difficulty=3, minutes=30, points=5, reference=_capstone_checks, kind="behaviour", behaviour_cases=6,
+    difficulty=3, minutes=30, points=5, reference=_capstone_checks, kind="behaviour", behaviour_cases=6, stages=_stages,
     shortcuts=("ppo_update", "reference_update", "manual_gradients", "autograd_gradients"))
 
 

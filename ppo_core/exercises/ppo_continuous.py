@@ -9,6 +9,7 @@ import torch
 from torch.distributions import Independent, Normal
 
 from ..objectives import importance_ratio
+from ._data import integer, normal
 from ._engine import Case, Exercise
 
 
@@ -125,19 +126,35 @@ def _clipped_ratio_beyond_the_bound() -> str:
     return "above 1" if ratio > 1 else ("below 1" if ratio < 1 else "exactly 1")
 
 
+def _log_prob_random(gen):
+    size, dims = integer(gen, 2, 6), integer(gen, 2, 3)
+    return Case("", dict(actions=normal(gen, size, dims), mean=normal(gen, size, dims),
+                         log_std=torch.rand(dims, generator=gen, dtype=torch.float64) * 1.5 - 1.0),
+                "sum over the action dimensions of -(a - mu)^2 / (2 sigma^2) - log sigma - 0.5 log(2 pi).",
+                grad_wrt=("mean", "log_std"))
+
+
+def _entropy_random(gen):
+    return Case("", dict(log_std=torch.rand(integer(gen, 2, 3), generator=gen, dtype=torch.float64) * 3.0 - 2.0,
+                         batch_size=integer(gen, 1, 5)),
+                "H = sum_d (log sigma_d + 0.5 + 0.5 log(2 pi)), one value per row.", grad_wrt=("log_std",))
+
+
 GAUSSIAN_LOG_PROB = Exercise(
     notebook="06_ppo_continuous", function="my_gaussian_log_prob", checker="check_gaussian_log_prob",
     title="gaussian_log_prob (diagonal Gaussian policy)", signature="fn(actions, mean, log_std) -> [B]",
     goal="the log-density of a diagonal Gaussian policy, summed over action dimensions, with gradients",
     difficulty=2, minutes=10, points=3, reference=_gaussian_log_prob_reference, cases=_gaussian_cases,
-    mistakes=tuple(_GAUSSIAN_MISTAKES), shortcuts=("Normal", "log_prob", "_gaussian_log_prob_reference"))
+    mistakes=tuple(_GAUSSIAN_MISTAKES), shortcuts=("Normal", "log_prob", "_gaussian_log_prob_reference"),
+    random_case=_log_prob_random)
 
 GAUSSIAN_ENTROPY = Exercise(
     notebook="06_ppo_continuous", function="my_gaussian_entropy", checker="check_gaussian_entropy",
     title="gaussian_entropy (diagonal Gaussian policy)", signature="fn(log_std, batch_size) -> [batch_size]",
     goal="the entropy of a Gaussian policy with a state-independent log-std, one value per state",
     difficulty=1, minutes=5, points=2, reference=_gaussian_entropy_reference, cases=_entropy_cases,
-    mistakes=tuple(_ENTROPY_MISTAKES), shortcuts=("Normal", "entropy", "_gaussian_entropy_reference"))
+    mistakes=tuple(_ENTROPY_MISTAKES), shortcuts=("Normal", "entropy", "_gaussian_entropy_reference"),
+    random_case=_entropy_random)
 
 PREDICTION_CLIPPED_SCORE = Exercise(
     notebook="06_ppo_continuous", function="my_prediction_clipped_score", checker="check_prediction_clipped_score",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import torch
 
+from ._data import integer, uniform
 from ._engine import Case, Exercise
 
 
@@ -41,12 +42,21 @@ _NORMALIZED_MISTAKES = (
      lambda scores, random_score: (scores.abs() - abs(random_score)) / (scores.abs().max() - abs(random_score))),
 )
 
+def _normalized_random(gen):
+    random_score = uniform(gen, -1500.0, 50.0, digits=1)
+    scores = random_score + torch.rand(integer(gen, 3, 6), generator=gen, dtype=torch.float64) * 500.0 - 50.0
+    scores[0] = random_score + uniform(gen, 100.0, 500.0)  # the best is above random
+    return Case("", dict(scores=scores, random_score=random_score),
+                "(score - random) / (best - random), per setting.")
+
+
 NORMALIZED_SCORES = Exercise(
     notebook="07_table1", function="my_normalized_scores", checker="check_normalized_scores",
     title="normalized scores (PPO paper, Sec. 6.1)", signature="fn(scores, random_score) -> [S]",
     goal="the paper's normalization: the random policy maps to 0 and the best setting to 1, per environment",
     difficulty=1, minutes=5, points=2, reference=_normalized_scores_reference, cases=_normalized_cases,
-    mistakes=_NORMALIZED_MISTAKES, shortcuts=("normalized_scores",))
+    mistakes=_NORMALIZED_MISTAKES, shortcuts=("normalized_scores",),
+    random_case=_normalized_random)
 
 
 _FAR_CHOICES = ("no clipping", "clipping", "adaptive KL", "fixed KL")

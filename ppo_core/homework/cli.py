@@ -19,8 +19,8 @@ from pathlib import Path
 
 from ..exercises import CATALOGUE
 from ..i18n import LANGUAGES, N_, get_language, tr, using
-from .grade import _labels, grade_submission
-from .gradebook import read_points, rescale, write_gradebook
+from .grade import _labels, feedback_text, grade_submission
+from .gradebook import _folder_depth, _from_names, read_points, rescale, student_of, write_gradebook
 from .key import answer_key
 from .notebooks import default_source_dir
 from .release import release
@@ -50,6 +50,12 @@ def _series(paths, language: str = "en") -> list[Path]:
     if not found:
         raise SystemExit("No notebooks given and none found in ./notebooks. Run from the repository root or pass the notebooks.")
     return found
+
+
+def student_ids(paths) -> list[str]:
+    """The student ID of each submission, as the gradebook reads it (the same folder level for all of them)."""
+    depth = _folder_depth([Path(p).resolve() for p in paths if _from_names(Path(p)) is None])
+    return [student_of(Path(p).resolve(), depth)[0] for p in paths]
 
 
 def _feedback_name(label: str) -> str:
@@ -88,6 +94,9 @@ def main(argv=None) -> int:
     grd.add_argument("--partial", action="store_true", help="give points in proportion to the checker cases passed")
     grd.add_argument("--timeout", type=float, default=None,
                      help="seconds allowed per exercise (default 60; 900 for the capstone, which trains an agent)")
+    grd.add_argument("--seed", type=int, default=0,
+                     help="the course's seed for the cases the notebooks do not show: a held-out case per exercise drawn "
+                          "from it, and one drawn from it and each student's ID (default 0; change it each term)")
     grd.add_argument("--shortcuts", choices=("zero", "score"), default="zero",
                      help="an exercise whose function called the library's implementation while it ran: 0 points and "
                           "flagged (zero, the default), or flagged only (score)")
@@ -139,10 +148,10 @@ def main(argv=None) -> int:
             grd.error(str(err))
         encoding = "utf-8-sig" if args.excel else "utf-8"
         all_grades, not_graded = [], 0
-        for submission, label in zip(args.submissions, labels):
+        for submission, label, student in zip(args.submissions, labels, student_ids(args.submissions)):
             try:
                 grades = grade_submission(submission, args.source, args.timeout, args.partial, label=label,
-                                          shortcuts=args.shortcuts)
+                                          shortcuts=args.shortcuts, student_id=student, seed=args.seed)
             except (ValueError, FileNotFoundError) as err:
                 print(tr("{submission}: not graded: {error}").format(submission=submission, error=err))
                 not_graded += 1
@@ -167,12 +176,8 @@ def main(argv=None) -> int:
                 folder = Path(args.feedback)
                 folder.mkdir(parents=True, exist_ok=True)
                 with using(args.lang or grades[0].language):  # the student reads the feedback in the edition's language
-                    text = "\n\n".join("== " + tr("{function} ({status}, {points}/{max_points} points)").format(
-                        function=g.function, status=tr(g.status), points=f"{g.points:g}", max_points=f"{g.max_points:g}")
-                        + f"\n{g.report}" for g in grades)
-                    skipped = "".join(f"\n  {s}" for s in grades[0].skipped)
-                    skipped = "\n\n" + tr("Not run by the grader (only definitions are graded):") + skipped if skipped else ""
-                (folder / _feedback_name(label)).write_text(f"{label}\n\n{text}{skipped}\n", encoding="utf-8")
+                    text = feedback_text(label, grades)
+                (folder / _feedback_name(label)).write_text(text, encoding="utf-8")
         if args.csv:
             with open(args.csv, "w", newline="", encoding=encoding) as f:
                 writer = csv.writer(f)

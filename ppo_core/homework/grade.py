@@ -30,7 +30,7 @@ from pathlib import Path
 
 import torch
 
-from ..exercises import Exercise, exercises_of
+from ..exercises import Exercise, exercises_of, unseen_cases
 from ..i18n import gap, get_language, notebook_language, tr, using
 from .notebooks import (BEGIN_SOLUTION, END_SOLUTION, default_source_dir, definition_pattern, find_cell, identify_notebook,
                         read_notebook, regions, source)
@@ -307,7 +307,7 @@ def _shortcut_note(names, chains, policy) -> str:
 
 
 def grade_submission(path, source_dir=None, timeout=None, partial: bool = False, label: str | None = None,
-                     shortcuts: str = "zero") -> list[Grade]:
+                     shortcuts: str = "zero", student_id: str | None = None, seed: int = 0) -> list[Grade]:
     """Grade one submitted notebook: one :class:`Grade` per exercise of the notebook it is a copy of.
 
     The student's definitions run in a sandbox process; each checker runs here, on the outputs
@@ -317,18 +317,29 @@ def grade_submission(path, source_dir=None, timeout=None, partial: bool = False,
     ``shortcuts="zero"`` (default) gives 0 points to an exercise whose function called a
     reference implementation while it ran, ``"score"`` only flags it. ``label`` names the
     submission in the results (default: the path as given).
+
+    Besides the notebook's cases, each function exercise gets two the notebook does not show
+    (:func:`~ppo_core.exercises.unseen_cases`): a held-out case drawn from ``seed`` (the course's:
+    change it each term) and one drawn from ``seed`` and ``student_id`` (default: the ID the
+    gradebook reads from the path), so copying a neighbour's printed outputs does not pass.
     """
     path = Path(path)
     if timeout is not None and not isinstance(timeout, dict) and float(timeout) <= 0:
         raise ValueError(f"timeout must be > 0 seconds, got {timeout}.")
     if shortcuts not in SHORTCUT_POLICIES:
         raise ValueError(f"shortcuts must be one of {', '.join(SHORTCUT_POLICIES)}, got {shortcuts!r}.")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int (the course's seed for the held-out cases), got {type(seed).__name__} {seed!r}.")
+    if student_id is None:
+        from .gradebook import student_of
+
+        student_id = student_of(path.resolve())[0]
     submission = read_notebook(path)
     with using(notebook_language(submission)):  # a submission of the Chinese edition gets Chinese feedback
-        return _grade_submission(path, submission, source_dir, timeout, partial, label, shortcuts)
+        return _grade_submission(path, submission, source_dir, timeout, partial, label, shortcuts, (str(student_id), seed))
 
 
-def _grade_submission(path, submission, source_dir, timeout, partial, label, shortcuts) -> list[Grade]:
+def _grade_submission(path, submission, source_dir, timeout, partial, label, shortcuts, drawn_for) -> list[Grade]:
     stem = identify_notebook(submission, path.name)
     if stem is None:
         raise ValueError(f"{path}: none of the series' exercise functions (def my_...) is in this notebook, and its file name "
@@ -373,7 +384,7 @@ def _grade_submission(path, submission, source_dir, timeout, partial, label, sho
                                               f"(at {session.where or 'the start'}).")
                     session.close()
                     session = None
-            row = _grade_one(exercise, cell, numbers, loaded, session, limit)
+            row = _grade_one(exercise, cell, numbers, loaded, session, limit, unseen_cases(exercise, *drawn_for))
             if row.pop("restart", False) and session is not None:
                 session.close()
                 session = None
@@ -402,9 +413,10 @@ def _grade_submission(path, submission, source_dir, timeout, partial, label, sho
     return grades
 
 
-def _grade_one(exercise: Exercise, cell, numbers, loaded: dict, session: Session, limit: float) -> dict:
-    """Check one exercise; return its status, cases passed and total, report and the shortcut calls recorded."""
-    total = exercise.num_cases
+def _grade_one(exercise: Exercise, cell, numbers, loaded: dict, session: Session, limit: float, extra=()) -> dict:
+    """Check one exercise (its cases, then ``extra``); return its status, cases passed and total, the report (its
+    summary: failed cases only) and the shortcut calls recorded."""
+    total = exercise.num_cases + len(extra)
     row = dict(status="error", passed=0, total=total, report="", calls=[])
     if "load_failed" in loaded:
         return dict(row, status="timeout" if "did not finish" in loaded["load_failed"] else "error",
@@ -432,11 +444,11 @@ def _grade_one(exercise: Exercise, cell, numbers, loaded: dict, session: Session
             elif exercise.kind == "prediction":
                 result = exercise.run(_readable(session.request(op="value", function=exercise.function).get("value")))
             else:
-                result = exercise.run(student)
+                result = exercise.run(student, extra)
     except NotImplementedError:
         return dict(row, status="not attempted", report=buffer.getvalue(), calls=session.calls)
     except _Timeout:
-        cases = exercise.cases() if exercise.kind == "function" else []
+        cases = [*exercise.cases(), *extra] if exercise.kind == "function" else []
         at = (gap() + tr("on case '{case}'").format(case=tr(cases[student.num_calls - 1].name))
               if 0 < student.num_calls <= len(cases) else "")
         report = buffer.getvalue() + "\n" + tr("{function} timed out: it did not finish within {seconds} s{at}, and the "
@@ -450,22 +462,39 @@ def _grade_one(exercise: Exercise, cell, numbers, loaded: dict, session: Session
         return dict(row, report=buffer.getvalue() + "\n" + tr("The checker stopped: {error}: {message}").format(
             error=type(err).__name__, message=err), calls=session.calls)
     return dict(status="passed" if result.passed else "failed", passed=result.num_passed, total=len(result.cases),
-                report=result.report, calls=session.calls)
+                report=result.summary, calls=session.calls)
 
 
 def _behaviour(exercise: Exercise, session: Session):
-    """A behaviour exercise runs its checks in the sandbox (they must watch what the function does to a live agent)."""
-    from ..exercises import CheckResult
+    """A behaviour exercise: its observers run in the sandbox, next to the student's code; its judges run here."""
+    import dataclasses
 
-    reply = session.request(op="behaviour", function=exercise.function)
-    session.calls += [str(c) for c in reply.get("calls", [])]
-    if reply.get("not_attempted"):
-        print(reply.get("report", ""))
-        raise NotImplementedError(exercise.function)
-    if "error" in reply:
-        raise RuntimeError(reply["error"])
-    cases = [(str(name), None if problem is None else str(problem)) for name, problem in reply.get("cases", [])]
-    return CheckResult(exercise.title, cases, str(reply.get("report", "")))
+    def observe(stage: int):
+        reply = session.request(op="observe", function=exercise.function, stage=stage)
+        session.calls += [str(c) for c in reply.get("calls", [])]
+        if reply.get("not_attempted"):
+            raise NotImplementedError(exercise.function)
+        if "error" in reply:
+            raise RuntimeError(reply["error"])
+        return reply.get("observed")
+
+    judged_here = dataclasses.replace(exercise, reference=lambda fn: exercise.reference(fn, observe))
+    return judged_here.run(StudentFunction(session, exercise.function))
+
+
+def feedback_text(label: str, grades) -> str:
+    """A submission's feedback file: each exercise's points and report (failed cases only), then the skipped statements."""
+    text = "\n\n".join("== " + tr("{function} ({status}, {points}/{max_points} points)").format(
+        function=g.function, status=tr(g.status), points=f"{g.points:g}", max_points=f"{g.max_points:g}")
+        + f"\n{g.report}" for g in grades)
+    skipped = "".join(f"\n  {s}" for s in grades[0].skipped[:MAX_SKIPPED_SHOWN]) if grades else ""
+    if grades and len(grades[0].skipped) > MAX_SKIPPED_SHOWN:
+        skipped += "\n  " + tr("... and {count} more.").format(count=len(grades[0].skipped) - MAX_SKIPPED_SHOWN)
+    skipped = "\n\n" + tr("Not run by the grader (only definitions are graded):") + skipped if skipped else ""
+    return f"{label}\n\n{text}{skipped}\n"
+
+
+MAX_SKIPPED_SHOWN = 5  # statements of scratch work listed in a feedback file
 
 
 def _labels(paths) -> list[str]:

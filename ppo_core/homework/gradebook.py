@@ -1,5 +1,9 @@
 """The gradebook: one row per student, per-exercise points and the total, ready to import.
 
+``total`` and ``max_total`` are the auto-graded part: the code exercises that the grader scores. The written
+questions of the notebooks graded (:mod:`.written`) follow as one empty column each, for the teacher to fill
+in by hand, and ``written_max``, their points in all for that student's notebooks.
+
 Student IDs come from the file or folder names that learning platforms give submissions:
 
 - Moodle: ``Wang Wei_12345_assignsubmission_file_/01_advantage.ipynb`` (folder or file name) → ``12345``;
@@ -20,6 +24,7 @@ import re
 from pathlib import Path
 
 from ..exercises import CATALOGUE, find_exercise
+from .written import WRITTEN
 
 MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_[a-z]+_")
 CANVAS = re.compile(r"^(?P<name>[^_]+?)(?:_late)?_(?P<id>\d+)_\d+_", re.IGNORECASE)
@@ -117,12 +122,17 @@ def _number(x) -> str:
 
 
 def gradebook_rows(grades) -> tuple[list, list]:
-    """The header and one row per student: ID, name, files, points per exercise, total, maximum, notes.
+    """The header and one row per student: ID, name, files, points per exercise, total, maximum, written questions, notes.
 
+    ``total`` and ``max_total`` count the auto-graded exercises only. Each written question of the notebooks
+    graded gets an empty column (``written_01_a``, ...), which the teacher fills in; ``written_max`` is the
+    points of the written questions of the notebooks that student handed in.
     A student who handed in the same notebook twice gets the better of the two, and a note.
     """
     order = [e.function for e in CATALOGUE]
     exercises = sorted({g.function for g in grades}, key=order.index)
+    graded = {g.notebook for g in grades}
+    written = [q for q in WRITTEN if q.notebook in graded]
     students: dict = {}
     unnamed = {Path(g.path or g.submission).resolve() for g in grades if _from_names(Path(g.path or g.submission)) is None}
     depth = _folder_depth(unnamed)
@@ -130,7 +140,8 @@ def gradebook_rows(grades) -> tuple[list, list]:
         student_id, name = student_of(Path(g.path or g.submission).resolve(), depth)
         entry = students.setdefault(student_id, dict(name=name, notebooks={}))
         entry["notebooks"].setdefault(g.notebook, {}).setdefault(g.submission, []).append(g)
-    header = ["student_id", "name", "submissions", *exercises, "total", "max_total", "notes"]
+    header = ["student_id", "name", "submissions", *exercises, "total", "max_total", *(q.grade_id for q in written),
+              "written_max", "notes"]
     rows = []
     for student_id, entry in students.items():
         cells, files, notes = {}, [], []
@@ -147,8 +158,10 @@ def gradebook_rows(grades) -> tuple[list, list]:
         total = sum(g.points for g in cells.values())
         best_total = sum(g.max_points for g in cells.values())
         points = [_number(cells[f].points) if f in cells else "" for f in exercises]
+        written_max = sum(q.points for q in written if q.notebook in entry["notebooks"])
         rows.append([student_id, entry["name"], " ".join(files), *points,
-                     _number(round(total, 2)), _number(best_total), "; ".join(dict.fromkeys(notes))])
+                     _number(round(total, 2)), _number(best_total), *([""] * len(written)), _number(written_max),
+                     "; ".join(dict.fromkeys(notes))])
     rows.sort(key=lambda r: r[0])
     return header, rows
 

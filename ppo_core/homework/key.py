@@ -6,7 +6,9 @@
 For each exercise of the given teacher notebooks: the learning goal, points, difficulty and minutes,
 the solution cell as the teacher's notebook has it (markers removed), for a prediction the right
 answer and its explanation, and what the checker runs: its named cases and the known mistakes it
-names in its hints. The page loads nothing from another host and needs no kernel.
+names in its hints. Then each written question of the notebook (graded by hand): the question, and
+the model answer with its rubric, as the notebook's Markdown source. The page loads nothing from
+another host and needs no kernel.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from ..exercises import exercises_of
 from ..i18n import gap, get_language, tr
 from .notebooks import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION, definition_pattern, find_cell, read_notebook,
                         regions, source)
+from .written import question_text, written_cells
 
 _STYLE = """body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-width:60em;
 margin:2em auto;padding:0 1em;line-height:1.5}pre{background:#f6f8fa;padding:.8em;overflow-x:auto;border-radius:4px}
-h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}.meta{color:#555}li{margin:.15em 0}"""
+h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}.meta{color:#555}li{margin:.15em 0}
+.md{white-space:pre-wrap;background:#fbfbf4;padding:.8em;border-left:3px solid #ddb;border-radius:4px}"""
 
 
 def _code_spans(text: str) -> str:
@@ -77,6 +81,13 @@ def answer_key(paths) -> str:
                 named = "".join(f"<li><code>{esc(repr(wrong))}</code>: {esc(tr(description))}</li>"
                                 for description, wrong in exercise.mistakes)
                 parts.append(f"<h3>{esc(tr('Wrong answers the checker explains'))}</h3><ul>{named}</ul>")
+        for question, answer in written_cells(notebook):  # graded by hand: the question, the model answer and its rubric
+            grading = answer["metadata"]["nbgrader"]
+            total += grading.get("points", 0)
+            parts.append(f"<h2><code>{esc(str(grading.get('grade_id')))}</code></h2>")
+            if question is not None:
+                parts.append(f'<div class="md">{esc(question_text(question))}</div>')
+            parts += [f"<h3>{esc(tr('Solution'))}</h3>", f'<div class="md">{esc(_solution(source(answer)))}</div>']
     title = tr("Answer key")
     head = (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if chinese else "en"}"><head><meta charset="utf-8">'
             f"<title>{esc(title)}</title><style>{_STYLE}</style></head><body>")

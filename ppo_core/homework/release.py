@@ -32,9 +32,10 @@ def make_student_copy(notebook: dict, name: str = "notebook") -> dict:
 
     Solution regions become nbgrader's stub, hidden-test regions are removed, outputs and
     execution counts are cleared, the notebook and cell metadata keep only what Jupyter
-    and nbgrader need, attachments of solution cells are dropped, solution cells cannot be
-    deleted and checker cells cannot be edited. Raises ValueError if a solution line would
-    still be in the copy.
+    and nbgrader need, attachments of solution cells are dropped, solution cells (exercises
+    and the answer cells of written questions) cannot be deleted, and checker cells and the
+    other locked cells (the written questions) cannot be edited. Raises ValueError if a
+    solution line would still be in the copy.
     """
     student = copy.deepcopy(notebook)
     student["metadata"] = {k: v for k, v in notebook.get("metadata", {}).items() if k in _KEEP_NOTEBOOK_METADATA}
@@ -52,7 +53,7 @@ def make_student_copy(notebook: dict, name: str = "notebook") -> dict:
         if replaced or grading.get("solution"):
             cell.pop("attachments", None)
             metadata["deletable"] = False
-        if grading.get("grade") and not grading.get("solution"):
+        if grading.get("locked") or (grading.get("grade") and not grading.get("solution")):  # checkers, written questions
             metadata["editable"] = metadata["deletable"] = False
         cell["metadata"] = metadata
         if cell["cell_type"] == "code":

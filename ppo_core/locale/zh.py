@@ -1001,4 +1001,45 @@ MESSAGES: dict[str, str] = {
         '这条赋值调用了 torch、math 和 numpy 之外的东西（草稿代码不参与评分）',
     'not a definition (calls, prints, loops and tests are not run by the grader)':
         '不是定义（评分程序不运行函数调用、打印、循环和测试）',
+    # ===== 评分程序：笔记本里看不到的用例 =====
+    'held-out case (not in the notebook)':
+        '保留用例（笔记本中没有）',
+    'a case drawn for you (seeded by your student ID)':
+        '为你抽取的用例（以你的学号为随机种子）',
+    '... and {count} more failed cases.':
+        '……另有 {count} 个用例未通过。',
+    '... and {count} more.':
+        '……另有 {count} 条。',
+    'delta_t = r_t + gamma * (1 - terminated_t) * next_values[t] - values[t], elementwise over [T, N].':
+        'delta_t = r_t + gamma * (1 - terminated_t) * next_values[t] - values[t]，在 [T, N] 上逐元素计算。',
+    'termination stops the bootstrap; any episode end (terminated or truncated) stops the sum.':
+        '终止（terminated）时不再自举；任何回合结束（终止或截断）都要让求和停下。',
+    'one row per state: 1[a = b] - pi(b) for every action b.':
+        '每个状态一行：对每个动作 b 计算 1[a = b] - pi(b)。',
+    'y_t = x_t + discount * y_{t+1}, restarted after every episode end, per column.':
+        'y_t = x_t + discount * y_{t+1}，每列分别计算，每个回合结束后重新开始累加。',
+    'r = exp(log_probs - old_log_probs), with old_log_probs detached.':
+        'r = exp(log_probs - old_log_probs)，其中 old_log_probs 要 detach。',
+    'k3 = (r - 1) - log r per sample, with log r = log_probs - old_log_probs.':
+        '逐样本计算 k3 = (r - 1) - log r，其中 log r = log_probs - old_log_probs。',
+    'min(r A, clip(r, 1 - eps, 1 + eps) A) per sample, with the clip_eps argument.':
+        '逐样本计算 min(r A, clip(r, 1 - eps, 1 + eps) A)，eps 用参数 clip_eps。',
+    'take the min of the ratios and multiply by A afterwards (min(r, clip(r)) A): the min must compare the products r A and clip(r) A, because a negative A reverses the order':
+        '先对比率取 min 再乘以 A（min(r, clip(r)) A）：min 必须比较乘积 r A 与 clip(r) A，因为 A 为负时大小顺序会反过来',
+    'r A - beta KL per sample.':
+        '逐样本计算 r A - beta KL。',
+    'halve beta below d_targ / 1.5, double it above 1.5 d_targ, keep it in between (PPO paper, Sec. 4).':
+        'KL 低于 d_targ / 1.5 时 beta 减半，高于 1.5 d_targ 时加倍，介于两者之间时不变（PPO 论文第 4 节）。',
+    '(A - mean) / (std + 1e-8), with the sample std (unbiased, as torch.std).':
+        '(A - mean) / (std + 1e-8)，std 用样本标准差（无偏，与 torch.std 相同）。',
+    '-mean(L^CLIP) + vf_coef * mean((V - R)^2) - ent_coef * mean(entropy).':
+        '-mean(L^CLIP) + vf_coef * mean((V - R)^2) - ent_coef * mean(entropy)。',
+    'max((V - R)^2, (V_old + clip(V - V_old, -eps, eps) - R)^2) per sample.':
+        '逐样本计算 max((V - R)^2, (V_old + clip(V - V_old, -eps, eps) - R)^2)。',
+    'sum over the action dimensions of -(a - mu)^2 / (2 sigma^2) - log sigma - 0.5 log(2 pi).':
+        '对各动作维度求和：-(a - mu)^2 / (2 sigma^2) - log sigma - 0.5 log(2 pi)。',
+    'H = sum_d (log sigma_d + 0.5 + 0.5 log(2 pi)), one value per row.':
+        'H = sum_d (log sigma_d + 0.5 + 0.5 log(2 pi))，每行一个值。',
+    '(score - random) / (best - random), per setting.':
+        '每个设置分别计算 (score - random) / (best - random)。',
 }
