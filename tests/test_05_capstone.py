@@ -11,7 +11,7 @@ from ppo_core.exercises import ppo_cartpole
 
 
 def update_loop(sign=1.0, clip_ratio=True, step=True, clip_grad=True, normalize="minibatch", old_log_probs="stored",
-                eps_from="argument"):
+                eps_from="argument", zero_grad=True):
     """PPO's minibatch loop with one thing optionally done wrong."""
     def update(agent, optimizer, batch, config, clip_eps, generator):
         size = batch["advantages"].shape[0]
@@ -32,7 +32,8 @@ def update_loop(sign=1.0, clip_ratio=True, step=True, clip_grad=True, normalize=
                 surrogate = clipped_surrogate(ratio, advantages, eps) if clip_ratio else ratio * advantages
                 loss = (-sign * surrogate.mean() + config.vf_coef * value_loss(values, batch["returns"][index]).mean()
                         - config.ent_coef * entropy.mean())
-                optimizer.zero_grad()
+                if zero_grad:
+                    optimizer.zero_grad()
                 loss.backward()
                 if clip_grad:
                     torch.nn.utils.clip_grad_norm_(agent.parameters(), config.max_grad_norm)
@@ -66,6 +67,7 @@ def test_the_reference_loop_passes_every_case_including_training():
     (dict(normalize="batch"), "normalized over the whole batch"),
     (dict(old_log_probs="recomputed"), "recomputed with the current network"),
     (dict(eps_from="config"), "use the clip_eps argument"),
+    (dict(zero_grad=False), "Call optimizer.zero_grad() before loss.backward()"),
 ])
 def test_a_broken_loop_fails_with_its_diagnosis(no_training, broken, diagnosis):
     found = problems(update_loop(**broken))

@@ -23,6 +23,13 @@ STUB = "# YOUR CODE HERE\n    raise NotImplementedError()"
     ("canvas/liuyang_LATE_45678_8901235_03_importance_sampling-1.ipynb", ("45678", "liuyang")),
     ("class/李娜/03_importance_sampling.ipynb", ("李娜", "李娜")),
     ("class/alice_03_importance_sampling.ipynb", ("alice", "alice")),
+    # a copy's suffix or a name that says nothing: the folder names the student
+    ("class/grace/03_importance_sampling-Copy1.ipynb", ("grace", "grace")),
+    ("class/hank/03_importance_sampling (1).ipynb", ("hank", "hank")),
+    ("class/ivan/Untitled.ipynb", ("ivan", "ivan")),
+    ("class/judy/03-importance-sampling.ipynb", ("judy", "judy")),
+    ("class/bob_2024_03_importance_sampling.ipynb", ("bob_2024", "bob_2024")),  # not Canvas: its ids are longer
+    ("course/submitted/alice/ppo_week3/03_importance_sampling.ipynb", ("alice", "alice")),  # nbgrader, one file alone
 ])
 def test_student_ids_come_from_platform_file_names(path, expected):
     assert gradebook.student_of(path) == expected
@@ -57,9 +64,10 @@ def test_one_row_per_student_with_totals_teacher_points_and_notes(tmp_path):
     assert header == ["student_id", "name", "submissions", "my_gae", "my_importance_ratio", "my_approx_kl", "total",
                       "max_total", "written_01_a", "written_03_a", "written_max", "notes"]
     bob, zhang = rows
-    assert bob[:2] == ["bob", "bob"] and bob[3:8] == ["", "0", "6", "6", "8"]
-    assert bob[8:11] == ["", "", "3"]  # written questions: empty for the teacher; bob handed in 03 only (3 points)
-    assert "my_approx_kl: the teacher's solution" in bob[11]
+    # bob handed in 03 only: the maxima are still the whole assignment's (a missing notebook counts 0)
+    assert bob[:2] == ["bob", "bob"] and bob[3:8] == ["", "0", "6", "6", "18"]
+    assert bob[8:11] == ["", "", "6"]  # written questions: empty for the teacher, 3 + 3 points
+    assert "my_approx_kl: the teacher's solution" in bob[11] and "no submission of 01_advantage: 0 points" in bob[11]
     assert zhang[:2] == ["张伟", "张伟"] and zhang[3:8] == ["10", "2", "0", "12", "18"]
     assert zhang[8:11] == ["", "", "6"]
     assert "my_approx_kl: called approx_kl" in zhang[11]
@@ -86,7 +94,9 @@ def test_written_questions_get_empty_columns_and_their_total_apart_from_the_auto
     table = {row[0]: dict(zip(header, row)) for row in rows}
     alice, bob = table["alice"], table["bob"]
     assert (alice["total"], alice["max_total"], alice["written_max"]) == ("3", "6", "8")  # total: the code exercises only
-    assert (bob["total"], bob["max_total"], bob["written_max"]) == ("3", "3", "4")        # bob handed in 05 only
+    # bob handed in 05 only: the same maxima (a notebook not handed in counts 0, it does not shrink the maximum)
+    assert (bob["total"], bob["max_total"], bob["written_max"]) == ("3", "6", "8")
+    assert "no submission of 04_clipped_surrogate: 0 points" in bob["notes"] and "no submission" not in alice["notes"]
     assert all(alice[w] == bob[w] == "" for w in written), "left empty for the teacher"
     assert len({q.grade_id for q in WRITTEN}) == len(WRITTEN)
     header, _ = gradebook.gradebook_rows(grades[:1])

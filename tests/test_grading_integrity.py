@@ -315,6 +315,8 @@ def test_copied_outputs_pass_the_notebook_but_not_the_grader(tmp_path, capsys):
     assert graded.cases_passed == exercise.num_cases and graded.cases_total == exercise.num_cases + 2
     assert "✗ held-out case (not in the notebook)" in graded.report
     assert "✗ a case drawn for you (seeded by your student ID)" in graded.report
+    assert any("passes every case the notebook shows but not the grader's held-out or drawn case" in note
+               for note in graded.integrity), "the teacher is told"
 
 
 def test_min_of_the_ratios_times_a_is_named_and_take_the_max_still_is(capsys):
@@ -406,3 +408,33 @@ def test_a_capstone_that_calls_the_library_update_is_flagged(tmp_path):
     update = grade(notebook, tmp_path / "sam" / "05_ppo_cartpole.ipynb")["my_update"]
     assert update.points == 0 and "ppo_update" in update.flags, update.report
     assert any("my_update → ppo_core.ppo.ppo_update" in chain for chain in update.calls), update.calls
+
+
+def test_a_later_cell_that_defines_the_function_again_is_not_graded(tmp_path):
+    """The exercise cell's definition is graded (the one its checker cell checked), not a comparison written after it."""
+    notebook = filled_01()
+    gae_cell = exercise_cells(notebook, "01_advantage")[2]
+    compare = add_cell(notebook, notebook["cells"][-1], "from ppo_core import gae as library_gae\n\n"
+                       "def my_gae(*args, **kwargs):  # compare with the library\n    return library_gae(*args, **kwargs)\n")
+    add_cell(notebook, compare, "def my_td_residuals(rewards, values, next_values, terminated, gamma):\n    return rewards  # unfinished\n")
+    grades = grade(notebook, tmp_path / "peggy" / "01_advantage.ipynb")
+    assert all(g.status == "passed" and g.points == g.max_points and not g.flags for g in grades.values()), \
+        [g.report for g in grades.values()]
+    skipped = "\n".join(grades["my_gae"].skipped)
+    assert "defines my_gae again: the grader grades the definition in its exercise cell" in skipped
+    assert "defines my_td_residuals again" in skipped
+    assert gae_cell is not None
+
+
+def test_a_kl_estimate_computed_without_gradients_passes(capsys):
+    """PPO logs the KL (CleanRL computes it under torch.no_grad()); the exercise asks for values only."""
+    import torch as t
+
+    exercise = find_exercise("my_approx_kl")
+
+    def my_approx_kl(log_probs, old_log_probs):
+        with t.no_grad():
+            log_ratio = log_probs - old_log_probs
+            return (t.exp(log_ratio) - 1) - log_ratio
+
+    assert exercise.run(my_approx_kl, unseen_cases(exercise, "kim")).passed

@@ -353,7 +353,9 @@ def test_grading_runs_definitions_of_student_cells_in_order(tmp_path):
 
     gae_cell["source"] = "from ppo_core import gae as generalized\n\ndef my_gae(*args):\n    return generalized(*args)\n"
     homework.write_notebook(student, tmp_path / "frank.ipynb")
-    assert _functions(homework.grade_submission(tmp_path / "frank.ipynb", ROOT / "notebooks"))[1].flags == ("gae",)
+    gae = _functions(homework.grade_submission(tmp_path / "frank.ipynb", ROOT / "notebooks"))[1]
+    assert gae.flags == () and gae.status == "failed", "my_gae(*args) fails on keyword inputs before it reaches gae"
+    assert any("names the library's gae in its code, but was not seen calling it" in note for note in gae.integrity)
 
 
 def test_grade_command_names_submissions_apart_and_checks_its_outputs(tmp_path, capsys):

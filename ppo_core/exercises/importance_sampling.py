@@ -56,8 +56,7 @@ def _kl_cases():
         Case("hand example: r = 1/2", dict(log_probs=torch.log(torch.tensor([0.25], dtype=torch.float64)),
                                            old_log_probs=torch.log(torch.tensor([0.5], dtype=torch.float64))),
              "with r = 1/2: (0.5 - 1) - log 0.5 = 0.1931; k3 is never negative."),
-        Case("random batch: per sample, not averaged", _log_prob_pair(2), "return one estimate per sample; the caller averages.",
-             grad_wrt=("log_probs",)),
+        Case("random batch: per sample, not averaged", _log_prob_pair(2), "return one estimate per sample; the caller averages."),
         Case("tiny probabilities (log-space matters)", dict(log_probs=torch.tensor([-800.0, -750.0], dtype=torch.float64),
                                                             old_log_probs=torch.tensor([-801.0, -750.0], dtype=torch.float64)),
              "exp(-800) underflows to 0: compute log r = log_probs - old_log_probs first, then r = exp(log r)."),
@@ -104,7 +103,7 @@ IMPORTANCE_RATIO = Exercise(
 
 APPROX_KL = Exercise(
     notebook="03_importance_sampling", function="my_approx_kl", checker="check_approx_kl",
-    title="approx_kl (the k3 estimator of KL[old || new])", signature="fn(log_probs, old_log_probs) -> [B], values and gradients",
+    title="approx_kl (the k3 estimator of KL[old || new])", signature="fn(log_probs, old_log_probs) -> [B]",
     goal="the k3 estimator of KL[π_old ‖ π_θ], per sample and never negative",
     difficulty=2, minutes=10, points=3, reference=approx_kl, cases=_kl_cases, mistakes=tuple(_KL_MISTAKES),
     shortcuts=("approx_kl",),

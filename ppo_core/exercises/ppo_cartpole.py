@@ -426,6 +426,7 @@ def _diagnose_steps(recorder, batch, config, clip_eps, first_only):
     agent0 = recorder.agent
     probe = ActorCritic(agent0.observation_space, agent0.action_space, config.hidden_sizes)
     steps = recorder.steps[:1] if first_only else recorder.steps
+    previous = None  # the gradient recorded at the step before: without zero_grad() the next one adds to it
     for number, step in enumerate(steps, 1):
         with torch.no_grad():
             for p, value in zip(probe.parameters(), step["params"]):
@@ -443,7 +444,11 @@ def _diagnose_steps(recorder, batch, config, clip_eps, first_only):
                 where=where, norm=f"{float(torch.linalg.vector_norm(got)):.4g}", max_norm=f"{config.max_grad_norm:g}")
         wanted = {name: _gradients(probe, loss) for name, loss in variants.items()}
         if _close(got, clipped(wanted[None])):
+            previous = got
             continue
+        if previous is not None and _close(got, clipped(previous + wanted[None])):
+            return tr("at {where} the gradient is that step's plus the one before: the gradients add up across "
+                      "minibatches. Call optimizer.zero_grad() before loss.backward().").format(where=where)
         match = next((name for name, g in wanted.items() if name is not None and _close(got, clipped(g))), None)
         if match:
             return tr("at {where} the gradient is what you get when {mistake}.").format(where=where, mistake=tr(match))

@@ -55,9 +55,10 @@ class Grade:
     points: float
     max_points: float
     report: str
-    flags: tuple = ()  # the reference implementations the student's function called while it ran, e.g. ('gae',)
+    flags: tuple = ()  # the reference implementations the student's function was seen calling while it ran, e.g. ('gae',)
     calls: tuple = ()  # the call chains that reached them, e.g. ('my_gae → solve → ppo_core.advantages.gae',)
-    integrity: tuple = ()  # for the teacher: solution markers left in, the teacher's solution verbatim, patched checkers
+    integrity: tuple = ()  # for the teacher: solution markers left in, the teacher's solution verbatim, a shortcut named
+    # in the code but not seen called, notebook cases passed but unseen ones failed
     skipped: tuple = ()  # statements of the student's cells the grader did not run, and why
     path: str = ""  # the submission's file, for the gradebook's student ID
     language: str = "en"  # the language of the report: the edition the submission is a copy of ("zh": notebooks/zh/)
@@ -356,14 +357,17 @@ def _grade_submission(path, submission, source_dir, timeout, partial, label, sho
     chosen = student_cells(submission, teacher)
     numbers = {id(cell): number for number, cell in chosen}
     cells = [dict(name=f"<cell {number}>", source=source(cell)) for number, cell in chosen]
-    job = dict(op="load", setup=setup, cells=cells, functions=[e.function for e in exercises])
-
     found = {}
     for exercise in exercises:
         pattern = definition_pattern(exercise.function)
         teacher_cell = find_cell(teacher, None, pattern)
         cell = find_cell(submission, teacher_cell.get("id") if teacher_cell else None, pattern)
         found[exercise.function] = (cell, teacher_cell)
+    # an exercise's answer is what its exercise cell defines (what the checker cell after it checked in the notebook);
+    # a later cell that defines the name again (a comparison with the library, an unfinished rewrite) is not graded
+    owners = {function: f"<cell {numbers[id(cell)]}>" for function, (cell, _) in found.items()
+              if cell is not None and id(cell) in numbers}
+    job = dict(op="load", setup=setup, cells=cells, functions=[e.function for e in exercises], owners=owners)
 
     grades, session, loaded = [], None, None
     label = label or str(path)
@@ -396,12 +400,19 @@ def _grade_submission(path, submission, source_dir, timeout, partial, label, sho
                 report += _shortcut_note(names, row["calls"], shortcuts)
                 if shortcuts == "zero":
                     earned = 0.0
-            # also flag (for the teacher, no points off) a shortcut the cell names in a call or an import but did not
-            # reach while the checker ran, e.g. a function that failed before it got there
-            names += tuple(n for n in (shortcuts_used(exercise, source(cell)) if cell is not None else ()) if n not in names)
+            # also tell the teacher (no points off) of a shortcut the cell names in a call or an import but was not seen
+            # calling while the checker ran, e.g. a function that failed before it got there, or hid the call
+            named = tuple(n for n in (shortcuts_used(exercise, source(cell)) if cell is not None else ()) if n not in names)
+            if named:
+                notes += (f"names the library's {', '.join(named)} in its code, but was not seen calling it while graded: "
+                          "look at it",)
+            unseen = {case.name for case in unseen_cases(exercise, "")}
+            if row.get("failed") and set(row["failed"]) <= unseen:
+                notes += ("passes every case the notebook shows but not the grader's held-out or drawn case: outputs "
+                          "copied or special-cased? look at it",)
             skipped = tuple(loaded.get("skipped", ())) if isinstance(loaded, dict) else ()
             grades.append(Grade(label, stem, exercise.function, exercise.checker, row["status"], row["passed"], row["total"],
-                                round(earned, 2), exercise.points, report, names, tuple(dict.fromkeys(row["calls"])),
+                                round(earned, 6), exercise.points, report, names, tuple(dict.fromkeys(row["calls"])),
                                 notes, skipped, str(path), get_language()))
     finally:
         if session is not None:
@@ -462,7 +473,7 @@ def _grade_one(exercise: Exercise, cell, numbers, loaded: dict, session: Session
         return dict(row, report=buffer.getvalue() + "\n" + tr("The checker stopped: {error}: {message}").format(
             error=type(err).__name__, message=err), calls=session.calls)
     return dict(status="passed" if result.passed else "failed", passed=result.num_passed, total=len(result.cases),
-                report=result.summary, calls=session.calls)
+                report=result.summary, calls=session.calls, failed=result.failed_cases)
 
 
 def _behaviour(exercise: Exercise, session: Session):

@@ -2,15 +2,18 @@
 
 ``total`` and ``max_total`` are the auto-graded part: the code exercises that the grader scores. The written
 questions of the notebooks graded (:mod:`.written`) follow as one empty column each, for the teacher to fill
-in by hand, and ``written_max``, their points in all for that student's notebooks.
+in by hand, and ``written_max``, their points in all. Both maxima are the whole assignment's (every notebook
+graded in the run), the same for every student: a notebook a student did not hand in counts 0.
 
 Student IDs come from the file or folder names that learning platforms give submissions:
 
 - Moodle: ``Wang Wei_12345_assignsubmission_file_/01_advantage.ipynb`` (folder or file name) → ``12345``;
 - Canvas: ``wangwei_12345_67890_01_advantage.ipynb`` (also ``wangwei_LATE_12345_67890_...``) → ``12345``;
-- otherwise the file name without the notebook's name (``alice_01_advantage.ipynb`` → ``alice``), or a
-  folder per student: the nearest folder whose name differs between submissions (``class/张伟/01_advantage.ipynb``
-  → ``张伟``; nbgrader's ``submitted/alice/ppo_week4/01_advantage.ipynb`` → ``alice``).
+- nbgrader: ``submitted/alice/ppo_week4/01_advantage.ipynb`` (also ``autograded/``, ``feedback/``) → ``alice``;
+- otherwise the file name without the notebook's name and a copy's suffix (``alice_01_advantage.ipynb`` →
+  ``alice``; ``01_advantage-Copy1.ipynb`` and ``01_advantage (1).ipynb`` name nobody), or a folder per student:
+  the nearest folder whose name differs between submissions (``class/张伟/01_advantage.ipynb`` → ``张伟``), or,
+  for files named after nobody in one folder (``alice.ipynb``, ``bob.ipynb``), the file name.
 
 Points per exercise come from the catalogue, or from a file the teacher edits (``--points``): a CSV
 with the columns ``exercise,points`` or a TOML file of ``exercise = points`` lines (optionally under
@@ -27,22 +30,29 @@ from ..exercises import CATALOGUE, find_exercise
 from .written import WRITTEN
 
 MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_[a-z]+_")
-CANVAS = re.compile(r"^(?P<name>[^_]+?)(?:_late)?_(?P<id>\d+)_\d+_", re.IGNORECASE)
+CANVAS = re.compile(r"^(?P<name>[^_]+?)(?:_late)?_(?P<id>\d{3,})_\d{3,}_", re.IGNORECASE)  # user and submission ids
+NBGRADER_FOLDERS = ("submitted", "autograded", "feedback")  # nbgrader's <folder>/<student>/<assignment>/<notebook>
+# what a copy adds to a file name: Jupyter's "Duplicate" (-Copy1), a browser's second download ( (1)), a version
+COPY_SUFFIX = re.compile(r"(?i)(?:[-_ .]*(?:copy\d*|\(\d+\)|-\d+|submission|final|v\d+))+$")
 
 
 def _from_names(path: Path):
     """``(student_id, name)`` from a platform's file or folder name, or the file name without the notebook's; else None."""
-    for part in reversed(path.parts):
+    parts = path.parts
+    for i, part in enumerate(parts[:-3]):
+        if part in NBGRADER_FOLDERS:
+            return parts[i + 1], parts[i + 1]
+    for part in reversed(parts):
         moodle = MOODLE.match(part)
         if moodle:
             return moodle.group("id"), moodle.group("name")
     canvas = CANVAS.match(path.name)
     if canvas:
         return canvas.group("id"), canvas.group("name")
-    rest = path.stem
-    for stem in sorted({e.notebook for e in CATALOGUE}, key=len, reverse=True):
-        rest = rest.replace(stem, "")
-    rest = re.sub(r"(?i)[-_ .]*(submission|final|copy|v\d+)?$", "", rest).strip("-_ .")
+    stem = next((s for s in sorted({e.notebook for e in CATALOGUE}, key=len, reverse=True) if s in path.stem), None)
+    if stem is None:  # Untitled.ipynb, homework4.ipynb: the name says nothing of the student
+        return None
+    rest = COPY_SUFFIX.sub("", path.stem.replace(stem, "")).strip("-_ .")
     return (rest, rest) if rest else None
 
 
@@ -56,6 +66,11 @@ def student_of(path, depth: int = 0) -> tuple[str, str]:
     found = _from_names(path)
     if found:
         return found
+    named_after_notebook = any(e.notebook in path.stem for e in CATALOGUE)
+    if not named_after_notebook and path.parent.is_dir() and sum(1 for _ in path.parent.glob("*.ipynb")) > 1:
+        # alice.ipynb, bob.ipynb, ... in one folder: the file names the student
+        name = COPY_SUFFIX.sub("", path.stem).strip("-_ .") or path.stem
+        return name, name
     parents = path.parents
     folder = parents[min(depth, len(parents) - 1)].name or path.stem
     return folder, folder
@@ -114,7 +129,7 @@ def rescale(grades, points: dict) -> None:
         if g.function in points:
             fraction = g.points / g.max_points if g.max_points else 0.0
             g.max_points = points[g.function]
-            g.points = round(fraction * g.max_points, 2)
+            g.points = round(fraction * g.max_points, 6)
 
 
 def _number(x) -> str:
@@ -125,8 +140,8 @@ def gradebook_rows(grades) -> tuple[list, list]:
     """The header and one row per student: ID, name, files, points per exercise, total, maximum, written questions, notes.
 
     ``total`` and ``max_total`` count the auto-graded exercises only. Each written question of the notebooks
-    graded gets an empty column (``written_01_a``, ...), which the teacher fills in; ``written_max`` is the
-    points of the written questions of the notebooks that student handed in.
+    graded gets an empty column (``written_01_a``, ...), which the teacher fills in; ``written_max`` is their
+    points. The maxima are the same for every student; a notebook not handed in counts 0 (and gets a note).
     A student who handed in the same notebook twice gets the better of the two, and a note.
     """
     order = [e.function for e in CATALOGUE]
@@ -140,6 +155,10 @@ def gradebook_rows(grades) -> tuple[list, list]:
         student_id, name = student_of(Path(g.path or g.submission).resolve(), depth)
         entry = students.setdefault(student_id, dict(name=name, notebooks={}))
         entry["notebooks"].setdefault(g.notebook, {}).setdefault(g.submission, []).append(g)
+    # the maxima are the whole assignment's (every notebook graded in this run), the same for every student: a notebook
+    # not handed in counts 0, it does not shrink the maximum
+    max_total = sum({g.function: g.max_points for g in grades}.values())
+    written_max = sum(q.points for q in written)
     header = ["student_id", "name", "submissions", *exercises, "total", "max_total", *(q.grade_id for q in written),
               "written_max", "notes"]
     rows = []
@@ -155,12 +174,11 @@ def gradebook_rows(grades) -> tuple[list, list]:
                 if g.flags:
                     notes.append(f"{g.function}: called {', '.join(g.flags)}")
                 notes += [f"{g.function}: {note}" for note in g.integrity]
+        notes += [f"no submission of {notebook}: 0 points" for notebook in sorted(graded - set(entry["notebooks"]))]
         total = sum(g.points for g in cells.values())
-        best_total = sum(g.max_points for g in cells.values())
-        points = [_number(cells[f].points) if f in cells else "" for f in exercises]
-        written_max = sum(q.points for q in written if q.notebook in entry["notebooks"])
+        points = [_number(round(cells[f].points, 2)) if f in cells else "" for f in exercises]
         rows.append([student_id, entry["name"], " ".join(files), *points,
-                     _number(round(total, 2)), _number(best_total), *([""] * len(written)), _number(written_max),
+                     _number(round(total, 2)), _number(max_total), *([""] * len(written)), _number(written_max),
                      "; ".join(dict.fromkeys(notes))])
     rows.sort(key=lambda r: r[0])
     return header, rows

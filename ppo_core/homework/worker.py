@@ -127,6 +127,15 @@ def _first_line(source: str, node) -> str:
     return line if len(line) <= 80 else line[:77] + "..."
 
 
+def _defined_names(node) -> list:
+    """The names a top-level statement binds: a def's or class's name, import aliases, assignment targets."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return [(alias.asname or alias.name).split(".")[0] for alias in node.names]
+    return _assigned_names(node) if isinstance(node, ASSIGNMENTS) else []
+
+
 def _assigned_names(node) -> list:
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
     return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
@@ -241,7 +250,7 @@ class Sandbox:
         self.last = None
 
     def load(self, request, progress):
-        setup, cells = request["setup"], request["cells"]
+        setup, cells, owners = request["setup"], request["cells"], request.get("owners", {})
         try:
             with contextlib.redirect_stdout(io.StringIO()):
                 exec(compile(setup, "<the notebook's first code cell>", "exec"), self.namespace)
@@ -269,6 +278,11 @@ class Sandbox:
             for node in tree.body:
                 where = f"{name}, line {node.lineno}: `{_first_line(source, node)}`"
                 why = why_skipped(node, self.namespace)
+                again = [n for n in _defined_names(node) if owners.get(n, name) != name]
+                if why is None and again:
+                    why = tr("defines {name} again: the grader grades the definition in its exercise cell ({cell}), which "
+                             "the checker cell after it checked; put your final answer there").format(
+                        name=again[0], cell=owners[again[0]].strip("<>"))
                 if why is not None:
                     skipped.append(f"{where}: {why}")
                     if isinstance(node, ASSIGNMENTS):

@@ -1042,4 +1042,8 @@ MESSAGES: dict[str, str] = {
         'H = sum_d (log sigma_d + 0.5 + 0.5 log(2 pi))，每行一个值。',
     '(score - random) / (best - random), per setting.':
         '每个设置分别计算 (score - random) / (best - random)。',
+    'defines {name} again: the grader grades the definition in its exercise cell ({cell}), which the checker cell after it checked; put your final answer there':
+        '再次定义了 {name}：评分程序批改的是练习单元格（{cell}）中的定义，也就是它后面的检查单元格检查过的那个；请把最终答案写在那里',
+    "at {where} the gradient is that step's plus the one before: the gradients add up across minibatches. Call optimizer.zero_grad() before loss.backward().":
+        '在{where}，梯度等于这一步的梯度加上前一步的梯度：各个小批量的梯度累加在了一起。请在 loss.backward() 之前调用 optimizer.zero_grad()。',
 }
