@@ -342,9 +342,7 @@ def _wrong_answers(stem, round_):
     for exercise in homework.exercises_of(stem):
         if exercise.kind == "behaviour":  # the capstone: an update that never steps (the probe's first case fails)
             answer_ = lambda agent, optimizer, batch, config, clip_eps, generator: None  # noqa: E731
-        elif exercise.kind == "prediction":
-            answer_ = exercise.mistakes[round_ % len(exercise.mistakes)][1]
-        else:
+        else:  # a function's or a prediction's round_-th known mistake
             answer_ = exercise.mistakes[round_ % len(exercise.mistakes)][1]
         with contextlib.redirect_stdout(io.StringIO()):
             result = exercise.run(answer_, unseen_cases(exercise, "student42"))

@@ -315,10 +315,11 @@ def _evaluate(exercise: Exercise, fn, extra_cases=()) -> CheckResult:
             failures.append(line)
         results.append((case.name, problem))
     result = CheckResult(exercise.title, results)
-    total = tr("{passed}/{total} cases passed.").format(passed=result.num_passed, total=len(results))
-    say(total + ("" if result.passed else gap() + tr("Fix the first ✗ above first.")))
+    closing = tr("{passed}/{total} cases passed.").format(passed=result.num_passed, total=len(results)) \
+        + ("" if result.passed else gap() + tr("Fix the first ✗ above first."))
+    say(closing)
     result.report = "\n".join(lines)
-    result.summary = _summary(failures, total if result.passed else total + gap() + tr("Fix the first ✗ above first."))
+    result.summary = _summary(failures, closing)
     return result
 
 

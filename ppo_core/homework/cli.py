@@ -20,7 +20,7 @@ from pathlib import Path
 from ..exercises import CATALOGUE
 from ..i18n import LANGUAGES, N_, get_language, tr, using
 from .grade import _labels, feedback_text, grade_submission
-from .gradebook import _folder_depth, _from_names, read_points, rescale, student_of, write_gradebook
+from .gradebook import read_points, rescale, students_of, write_gradebook
 from .key import answer_key
 from .notebooks import default_source_dir
 from .release import release
@@ -50,12 +50,6 @@ def _series(paths, language: str = "en") -> list[Path]:
     if not found:
         raise SystemExit("No notebooks given and none found in ./notebooks. Run from the repository root or pass the notebooks.")
     return found
-
-
-def student_ids(paths) -> list[str]:
-    """The student ID of each submission, as the gradebook reads it (the same folder level for all of them)."""
-    depth = _folder_depth([Path(p).resolve() for p in paths if _from_names(Path(p)) is None])
-    return [student_of(Path(p).resolve(), depth)[0] for p in paths]
 
 
 def _feedback_name(label: str) -> str:
@@ -148,7 +142,7 @@ def main(argv=None) -> int:
             grd.error(str(err))
         encoding = "utf-8-sig" if args.excel else "utf-8"
         all_grades, not_graded = [], 0
-        for submission, label, student in zip(args.submissions, labels, student_ids(args.submissions)):
+        for submission, label, (student, _) in zip(args.submissions, labels, students_of(args.submissions)):
             try:
                 grades = grade_submission(submission, args.source, args.timeout, args.partial, label=label,
                                           shortcuts=args.shortcuts, student_id=student, seed=args.seed)

@@ -31,6 +31,7 @@ from pathlib import Path
 import torch
 
 from ..exercises import Exercise, exercises_of, unseen_cases
+from ..exercises._engine import DRAWN, HELD_OUT
 from ..i18n import gap, get_language, notebook_language, tr, using
 from .notebooks import (BEGIN_SOLUTION, END_SOLUTION, default_source_dir, definition_pattern, find_cell, identify_notebook,
                         read_notebook, regions, source)
@@ -332,9 +333,9 @@ def grade_submission(path, source_dir=None, timeout=None, partial: bool = False,
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int (the course's seed for the held-out cases), got {type(seed).__name__} {seed!r}.")
     if student_id is None:
-        from .gradebook import student_of
+        from .gradebook import students_of
 
-        student_id = student_of(path.resolve())[0]
+        student_id = students_of([path])[0][0]
     submission = read_notebook(path)
     with using(notebook_language(submission)):  # a submission of the Chinese edition gets Chinese feedback
         return _grade_submission(path, submission, source_dir, timeout, partial, label, shortcuts, (str(student_id), seed))
@@ -406,8 +407,7 @@ def _grade_submission(path, submission, source_dir, timeout, partial, label, sho
             if named:
                 notes += (f"names the library's {', '.join(named)} in its code, but was not seen calling it while graded: "
                           "look at it",)
-            unseen = {case.name for case in unseen_cases(exercise, "")}
-            if row.get("failed") and set(row["failed"]) <= unseen:
+            if row.get("failed") and set(row["failed"]) <= {HELD_OUT, DRAWN}:
                 notes += ("passes every case the notebook shows but not the grader's held-out or drawn case: outputs "
                           "copied or special-cased? look at it",)
             skipped = tuple(loaded.get("skipped", ())) if isinstance(loaded, dict) else ()

@@ -36,6 +36,15 @@ NBGRADER_FOLDERS = ("submitted", "autograded", "feedback")  # nbgrader's <folder
 COPY_SUFFIX = re.compile(r"(?i)(?:[-_ .]*(?:copy\d*|\(\d+\)|-\d+|submission|final|v\d+))+$")
 
 
+def _notebook_in_name(path: Path):
+    """The stem of the series' notebook that the file name contains (the longest), or None."""
+    return next((s for s in sorted({e.notebook for e in CATALOGUE}, key=len, reverse=True) if s in path.stem), None)
+
+
+def _without_copy_suffix(name: str) -> str:
+    return COPY_SUFFIX.sub("", name).strip("-_ .")
+
+
 def _from_names(path: Path):
     """``(student_id, name)`` from a platform's file or folder name, or the file name without the notebook's; else None."""
     parts = path.parts
@@ -49,10 +58,10 @@ def _from_names(path: Path):
     canvas = CANVAS.match(path.name)
     if canvas:
         return canvas.group("id"), canvas.group("name")
-    stem = next((s for s in sorted({e.notebook for e in CATALOGUE}, key=len, reverse=True) if s in path.stem), None)
+    stem = _notebook_in_name(path)
     if stem is None:  # Untitled.ipynb, homework4.ipynb: the name says nothing of the student
         return None
-    rest = COPY_SUFFIX.sub("", path.stem.replace(stem, "")).strip("-_ .")
+    rest = _without_copy_suffix(path.stem.replace(stem, ""))
     return (rest, rest) if rest else None
 
 
@@ -66,10 +75,9 @@ def student_of(path, depth: int = 0) -> tuple[str, str]:
     found = _from_names(path)
     if found:
         return found
-    named_after_notebook = any(e.notebook in path.stem for e in CATALOGUE)
-    if not named_after_notebook and path.parent.is_dir() and sum(1 for _ in path.parent.glob("*.ipynb")) > 1:
+    if _notebook_in_name(path) is None and path.parent.is_dir() and sum(1 for _ in path.parent.glob("*.ipynb")) > 1:
         # alice.ipynb, bob.ipynb, ... in one folder: the file names the student
-        name = COPY_SUFFIX.sub("", path.stem).strip("-_ .") or path.stem
+        name = _without_copy_suffix(path.stem) or path.stem
         return name, name
     parents = path.parents
     folder = parents[min(depth, len(parents) - 1)].name or path.stem
@@ -85,6 +93,12 @@ def _folder_depth(paths) -> int:
         if len({chain[depth] for chain in chains}) > 1:
             return depth
     return 0
+
+
+def students_of(paths) -> list[tuple[str, str]]:
+    """``(student_id, name)`` of each submission (:func:`student_of`), the folder level chosen once for all of them."""
+    depth = _folder_depth([Path(p).resolve() for p in paths if _from_names(Path(p)) is None])
+    return [student_of(Path(p).resolve(), depth) for p in paths]
 
 
 def read_points(path) -> dict:
@@ -149,10 +163,7 @@ def gradebook_rows(grades) -> tuple[list, list]:
     graded = {g.notebook for g in grades}
     written = [q for q in WRITTEN if q.notebook in graded]
     students: dict = {}
-    unnamed = {Path(g.path or g.submission).resolve() for g in grades if _from_names(Path(g.path or g.submission)) is None}
-    depth = _folder_depth(unnamed)
-    for g in grades:
-        student_id, name = student_of(Path(g.path or g.submission).resolve(), depth)
+    for g, (student_id, name) in zip(grades, students_of([g.path or g.submission for g in grades])):
         entry = students.setdefault(student_id, dict(name=name, notebooks={}))
         entry["notebooks"].setdefault(g.notebook, {}).setdefault(g.submission, []).append(g)
     # the maxima are the whole assignment's (every notebook graded in this run), the same for every student: a notebook
