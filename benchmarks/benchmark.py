@@ -2,10 +2,12 @@
 
     python benchmarks/benchmark.py                       # CartPole-v1 (10 seeds) and Pendulum-v1 (5 seeds)
     python benchmarks/benchmark.py --env CartPole-v1 --seeds 3 --workers 2
+    python benchmarks/benchmark.py --env CartPole-v1 --set gamma=0.98 --set ent_coef=0.0   # another setting
 
 Per environment it prints: the seeds that reached the threshold, the median env steps and wall
 seconds (training only, evaluation excluded) to first reach it, the median env steps to reach it
-for good (every later evaluation stays at or above it), the final evaluation return, the training
+for good (every later evaluation stays at or above it; a seed that never does counts as never, so
+the median is "never" when half the seeds miss), the final evaluation return, the training
 throughput in env steps per second, and the raw stepping speed of the same vector env with random
 actions, the ceiling for any agent (``benchmarks/compare_sb3.py`` compares with Stable-Baselines3).
 Runs use the default config of each environment
@@ -16,6 +18,8 @@ timings then share the machine.
 from __future__ import annotations
 
 import argparse
+import ast
+import math
 import multiprocessing
 import statistics
 import time
@@ -29,8 +33,8 @@ SEEDS = {"CartPole-v1": 10, "Pendulum-v1": 5, "Acrobot-v1": 5}
 
 
 def run_seed(args):
-    env_id, seed, total_steps, eval_every = args
-    overrides = dict(seed=seed, eval_every=eval_every)
+    env_id, seed, total_steps, eval_every, settings = args
+    overrides = dict(settings, seed=seed, eval_every=eval_every)
     if total_steps:
         overrides["total_steps"] = total_steps
     config = PPOConfig.for_env(env_id, **overrides)
@@ -39,21 +43,21 @@ def run_seed(args):
 
 
 def summarize(env_id: str, runs: list, threshold: float) -> dict:
+    never = float("inf")
     first_steps, first_seconds, good_steps, finals = [], [], [], []
     for run in runs:
         returns = np.array([row["eval_mean_return"] for row in run["evals"]])
         above = returns >= threshold
         finals.append(returns[-1])
-        if above.any():
-            first = int(np.argmax(above))
-            first_steps.append(run["evals"][first]["env_steps"])
-            first_seconds.append(run["evals"][first]["train_seconds"])
-        if above[-1]:
-            below = np.flatnonzero(~above)
-            good = 0 if below.size == 0 else int(below[-1]) + 1  # the evaluation after the last one below
-            good_steps.append(run["evals"][good]["env_steps"])
-    median = lambda xs: statistics.median(xs) if xs else float("nan")  # noqa: E731
-    return dict(env=env_id, seeds=len(runs), reached=len(first_steps), for_good=len(good_steps),
+        first = int(np.argmax(above)) if above.any() else None
+        first_steps.append(never if first is None else run["evals"][first]["env_steps"])
+        first_seconds.append(never if first is None else run["evals"][first]["train_seconds"])
+        below = np.flatnonzero(~above)
+        good = None if not above[-1] else (0 if below.size == 0 else int(below[-1]) + 1)  # after the last one below
+        good_steps.append(never if good is None else run["evals"][good]["env_steps"])
+    median = statistics.median
+    return dict(env=env_id, seeds=len(runs), reached=sum(s < never for s in first_steps),
+                for_good=sum(s < never for s in good_steps),
                 median_first_steps=median(first_steps), median_first_seconds=median(first_seconds),
                 median_good_steps=median(good_steps), median_final=median(finals),
                 min_final=min(finals), steps_per_second=median([r["steps_per_second"] for r in runs]))
@@ -79,10 +83,19 @@ def main(argv=None):
     parser.add_argument("--total-steps", type=int, help="override the config's total_steps")
     parser.add_argument("--eval-every", type=int, default=1024, help="env steps between evaluations")
     parser.add_argument("--workers", type=int, default=1, help="seeds trained in parallel")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="override a PPOConfig field, e.g. --set gamma=0.98 (a Python literal; repeatable)")
     args = parser.parse_args(argv)
+    settings = {}
+    for item in args.set:
+        field, _, value = item.partition("=")
+        try:
+            settings[field] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            parser.error(f"--set {item}: VALUE must be a Python literal such as 0.98, True or None")
     for env_id in args.env or sorted(THRESHOLDS):
         seeds = args.seeds or SEEDS[env_id]
-        jobs = [(env_id, seed, args.total_steps, args.eval_every) for seed in range(seeds)]
+        jobs = [(env_id, seed, args.total_steps, args.eval_every, settings) for seed in range(seeds)]
         start = time.perf_counter()
         if args.workers > 1:
             with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
@@ -92,14 +105,15 @@ def main(argv=None):
         wall = time.perf_counter() - start
         threshold = THRESHOLDS[env_id]
         s = summarize(env_id, runs, threshold)
-        config = PPOConfig.for_env(env_id)
+        config = PPOConfig.for_env(env_id, **settings)
         total = args.total_steps or config.total_steps
-        print(f"\n== {env_id}: {seeds} seeds x {total} env steps, threshold {threshold:g}, "
+        print(f"\n== {env_id}{' with ' + ', '.join(args.set) if args.set else ''}: {seeds} seeds x {total} env steps, threshold {threshold:g}, "
               f"evaluation every {args.eval_every} steps ({config.eval_episodes} deterministic episodes) ==")
         print(f"seeds that reached the threshold:          {s['reached']}/{seeds} (stayed at or above it for good: {s['for_good']}/{seeds})")
-        print(f"median env steps to first reach it:        {s['median_first_steps']:.0f}")
-        print(f"median wall seconds to first reach it:     {s['median_first_seconds']:.2f} (training only)")
-        print(f"median env steps to reach it for good:     {s['median_good_steps']:.0f}")
+        shown = lambda x, spec: "never" if math.isinf(x) else format(x, spec)  # noqa: E731
+        print(f"median env steps to first reach it:        {shown(s['median_first_steps'], ',.0f')}")
+        print(f"median wall seconds to first reach it:     {shown(s['median_first_seconds'], '.2f')} (training only)")
+        print(f"median env steps to reach it for good:     {shown(s['median_good_steps'], ',.0f')}")
         print(f"final evaluation return:                   median {s['median_final']:.1f}, worst {s['min_final']:.1f}")
         print(f"training throughput:                       {s['steps_per_second']:.0f} env steps/s (median over seeds)")
         print(f"raw env stepping, random actions:          {raw_env_speed(env_id, config.num_envs):.0f} env steps/s "

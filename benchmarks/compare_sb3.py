@@ -25,13 +25,15 @@ import time
 
 HYPERPARAMETERS = dict(num_envs=8, num_steps=32, num_epochs=20, num_minibatches=1, learning_rate=1e-3, gamma=0.98,
                        gae_lambda=0.8, clip_eps=0.2, ent_coef=0.0, vf_coef=0.5, max_grad_norm=0.5)
+# SB3's side has no VecNormalize, so ppo_core's observation normalization and reward scaling (on by default) are off.
+NO_NORMALIZATION = dict(norm_obs=False, scale_rewards=False)
 
 
 def run_ppo_core(steps: int, seed: int) -> float:
     from ppo_core import PPOConfig, train
 
     config = PPOConfig(env_id="CartPole-v1", seed=seed, total_steps=steps, anneal_lr=False, anneal_clip=False,
-                       eval_every=0, eval_episodes=1, **HYPERPARAMETERS)
+                       eval_every=0, eval_episodes=1, **NO_NORMALIZATION, **HYPERPARAMETERS)
     _, history = train(config, progress=False)  # one thread inside
     return history.updates[-1]["env_steps"] / history.updates[-1]["train_seconds"]
 

@@ -5,11 +5,12 @@
     python -m ppo_core.sweep --backend ray --ray-address auto --out table1.csv   # on a Ray cluster
     python -m ppo_core.sweep --table ppo_core/results/table1.csv               # print the normalized table
 
-Every run is ``train(config)`` with the environment's tuned defaults (``PPOConfig.for_env``), the
-setting's objective, and, for every setting alike, no clip annealing, no KL early stopping and the
-exact KL in the penalty. Runs are deterministic per seed, so the process pool and Ray give the same
-rows. Scores are normalized as in the paper (Sec. 6.1): each run scores the mean return of its last
-100 training episodes; per environment, a random policy maps to 0 and the best setting's mean to 1.
+Every run is ``train(config)`` with the environment's base settings (``GRID_BASES``: its tuned
+defaults in ppo_core 0.2.0, frozen so that the shipped grid reproduces), the setting's objective,
+and, for every setting alike, no clip annealing, no KL early stopping and the exact KL in the
+penalty. Runs are deterministic per seed, so the process pool and Ray give the same rows. Scores
+are normalized as in the paper (Sec. 6.1): each run scores the mean return of its last 100
+training episodes; per environment, a random policy maps to 0 and the best setting's mean to 1.
 
 Notebook: 07_table1.
 """
@@ -58,7 +59,23 @@ SHIPPED = Path(__file__).resolve().parent / "results" / "table1.csv"
 # to learn the task well and small enough for a laptop.
 BUDGETS = {"CartPole-v1": 50_000, "Acrobot-v1": 50_000, "Pendulum-v1": 100_000}
 
-# Settings shared by every run of an environment, on top of its tuned defaults: the paper compares
+# The base settings of the shipped grid: each environment's tuned defaults in ppo_core 0.2.0, the
+# version that produced results/table1.csv. They are frozen here, not read from PPOConfig.for_env, so
+# that retuning the defaults (0.3.0 retuned CartPole-v1's) neither changes what the grid means nor
+# breaks its reproduction. An environment not listed runs on PPOConfig.for_env.
+_GRID_COMMON = dict(num_envs=8, num_steps=32, num_epochs=10, num_minibatches=1, learning_rate=2e-3, anneal_lr=True,
+                    adam_eps=1e-5, gamma=0.98, gae_lambda=0.8, clip_eps=0.2, clip_value_loss=False, ent_coef=0.0,
+                    vf_coef=0.5, max_grad_norm=0.5, norm_adv=True, hidden_sizes=(64, 64), init_log_std=0.0,
+                    norm_obs=False, scale_rewards=False)
+GRID_BASES = {
+    "CartPole-v1": _GRID_COMMON,
+    "Pendulum-v1": {**_GRID_COMMON, **dict(num_steps=128, num_minibatches=8, learning_rate=1e-3, gamma=0.95,
+                                           gae_lambda=0.95, norm_obs=True, scale_rewards=True, init_log_std=-0.5)},
+    "Acrobot-v1": {**_GRID_COMMON, **dict(num_steps=128, num_epochs=4, num_minibatches=4, learning_rate=1e-3,
+                                          gamma=0.99, gae_lambda=0.94, norm_obs=True, scale_rewards=True)},
+}
+
+# Settings shared by every run of an environment, on top of its base settings: the paper compares
 # objectives, so nothing else may differ (no clip annealing, no early stopping, the exact KL, one
 # evaluation at the end).
 SHARED = dict(anneal_clip=False, early_stop_kl=None, kl_estimator="exact", eval_every=0, eval_episodes=10)
@@ -68,7 +85,7 @@ COLUMNS = ("setting", "env_id", "seed", "env_steps", "episodes", "score", "final
 
 
 def sweep_config(setting: str, env_id: str, seed: int, total_steps: int | None = None) -> PPOConfig:
-    """The config of one run: the env's tuned defaults, the shared settings, then the setting's objective.
+    """The config of one run: the env's base settings (``GRID_BASES``), the shared ones, then the setting's objective.
 
     Notebook: 07_table1.
     """
@@ -77,7 +94,10 @@ def sweep_config(setting: str, env_id: str, seed: int, total_steps: int | None =
     if env_id not in BUDGETS and total_steps is None:
         raise ValueError(f"No step budget for {env_id!r}; pass total_steps (the budgets: {BUDGETS}).")
     steps = BUDGETS[env_id] if total_steps is None else total_steps
-    return PPOConfig.for_env(env_id, seed=seed, total_steps=steps, **SHARED, **SETTINGS[setting][1])
+    run = dict(seed=seed, total_steps=steps, **SHARED, **SETTINGS[setting][1])
+    if env_id in GRID_BASES:
+        return PPOConfig(env_id=env_id, **{**GRID_BASES[env_id], **run})
+    return PPOConfig.for_env(env_id, **run)
 
 
 def run_one(setting: str, env_id: str, seed: int, total_steps: int | None = None) -> dict:

@@ -27,6 +27,20 @@ def test_the_eleven_settings_of_table_1():
         assert same == {k: v for k, v in base.to_dict().items() if k in same}
 
 
+def test_the_grid_keeps_its_base_settings_when_the_defaults_are_retuned(monkeypatch):
+    from ppo_core import config as config_module
+
+    before = {env: sweep.sweep_config("clip_0.2", env, 0) for env in sweep.BUDGETS}
+    retuned = dict(learning_rate=3e-4, gamma=0.9, num_epochs=3)
+    for env in sweep.BUDGETS:  # what PPOConfig.for_env would now return for each environment
+        monkeypatch.setitem(config_module.TUNED_ENVS, env, retuned)
+        assert config_module.PPOConfig.for_env(env).gamma == 0.9
+    for env, config in before.items():
+        assert sweep.sweep_config("clip_0.2", env, 0) == config and config.gamma != 0.9
+    monkeypatch.setitem(config_module.TUNED_ENVS, "MountainCar-v0", retuned)  # an env outside the grid: for_env
+    assert sweep.sweep_config("clip_0.2", "MountainCar-v0", 0, total_steps=256).gamma == 0.9
+
+
 def test_normalization_maps_random_to_zero_and_the_best_setting_to_one():
     rows = [dict(setting=s, env_id=e, seed=str(i), score=str(v))
             for e, values in {"A": {"none": (10, 20), "clip_0.2": (90, 110)}, "B": {"none": (-5, -5), "clip_0.2": (5, 5)}}.items()

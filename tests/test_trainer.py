@@ -107,7 +107,8 @@ def test_infinite_horizon_value_is_learned_despite_the_time_limit():
     # Treating the cut as a termination would learn the average of (1 - gamma^k) / (1 - gamma), about 5.9.
     config = PPOConfig(env_id="test/Constant-v0", seed=0, total_steps=12_000, num_envs=4, num_steps=64, num_epochs=10,
                        num_minibatches=4, gamma=0.9, gae_lambda=0.95, learning_rate=3e-3, anneal_lr=False,
-                       eval_every=0, eval_episodes=2, max_grad_norm=None)
+                       eval_every=0, eval_episodes=2, max_grad_norm=None,
+                       norm_obs=False, scale_rewards=False)  # values in reward units, of the raw observation 0
     agent, _ = train(config, progress=False)
     with torch.no_grad():
         value = agent.value(torch.zeros(1, 1)).item()
