@@ -84,15 +84,23 @@ def main(argv=None):
     parser.add_argument("--eval-every", type=int, default=1024, help="env steps between evaluations")
     parser.add_argument("--workers", type=int, default=1, help="seeds trained in parallel")
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
-                        help="override a PPOConfig field, e.g. --set gamma=0.98 (a Python literal; repeatable)")
+                        help="override a PPOConfig field of every environment run, e.g. --set gamma=0.98 "
+                             "or --set objective=kl_adaptive (repeatable)")
     args = parser.parse_args(argv)
     settings = {}
     for item in args.set:
         field, _, value = item.partition("=")
+        if field in ("seed", "eval_every", "total_steps"):
+            parser.error(f"--set {item}: use --seeds, --eval-every or --total-steps for {field}")
         try:
             settings[field] = ast.literal_eval(value)
         except (ValueError, SyntaxError):
-            parser.error(f"--set {item}: VALUE must be a Python literal such as 0.98, True or None")
+            settings[field] = value  # a string such as objective=kl_adaptive
+    for env_id in args.env or sorted(THRESHOLDS):
+        try:  # a wrong field or value stops here, not inside the first run
+            PPOConfig.for_env(env_id, **settings)
+        except (TypeError, ValueError) as error:
+            parser.error(f"--set: {error}")
     for env_id in args.env or sorted(THRESHOLDS):
         seeds = args.seeds or SEEDS[env_id]
         jobs = [(env_id, seed, args.total_steps, args.eval_every, settings) for seed in range(seeds)]

@@ -387,7 +387,7 @@ def test_the_capstone_is_judged_where_student_code_cannot_reach(tmp_path):
     update = grade(notebook, tmp_path / "forger" / "05_ppo_cartpole.ipynb")["my_update"]
     assert update.status == "failed" and update.points == 0, update.report
     assert update.cases_passed == 5 and update.cases_total == 6
-    assert "not reached in 20,000" in update.report and "forged" not in update.report
+    assert "not reached in 20,480" in update.report and "forged" not in update.report
 
 
 def test_the_training_judge_keeps_its_own_terms():
@@ -395,11 +395,15 @@ def test_the_training_judge_keeps_its_own_terms():
     from ppo_core.exercises import ppo_cartpole as capstone
 
     good_seed = capstone._CAPSTONE_SEEDS[0]
-    record = {"runs": [[99, 2048, {}], [good_seed, 10**9, {}], [good_seed, 2048, {}], ["x", None, None]],
+    record = {"runs": [[99, 2048, {}], [good_seed, 10**9, {}], [good_seed, 2048, {}], ["x", None, None],
+                       [good_seed, float("inf"), {}], [good_seed], 7],
               "error": None, "seeds": 1, "budget": 10**9, "needed": 0}
     [(name, problem, _)], passed = capstone.judge_training(record)
     assert not passed and f"within {capstone.CAPSTONE_BUDGET:,} steps on >= 2 of 3 seeds" in name
     assert "reached on 0 seed(s)" in problem and "seed 99" not in name
+    for garbage in ({}, {"runs": None}, [], "forged", {"runs": [[good_seed, 2048, {"w": 1}]] * 3}):
+        [(_, problem, _)], passed = capstone.judge_training(garbage)
+        assert not passed and problem
 
 
 def test_a_correct_capstone_gets_full_marks_through_the_sandbox(tmp_path):

@@ -296,9 +296,9 @@ _PROBE = dict(num_envs=4, num_steps=32, num_epochs=3, num_minibatches=4, learnin
 _PROBE_CLIP_EPS = 0.05
 _CAPSTONE_SEEDS = (0, 1, 3)  # fast seeds first: two solved runs settle the case
 # Env steps per seed. With PPOConfig()'s schedule (50,000 steps) reference_update first evaluates >= 475 at 4,096 steps
-# (seeds 0 and 1) and 6,144 (seed 3); seeds 2, 4, 5, 6 and 7 need 14,336, 6,144, 4,096, 8,192 and 6,144. The budget
-# leaves a correct loop that shuffles differently more than 3x the reference's steps.
-CAPSTONE_BUDGET = 20_000
+# (seeds 0 and 1) and 6,144 (seed 3); seeds 2, 4, 5, 6 and 7 need 14,336, 6,144, 4,096, 8,192 and 6,144. The budget,
+# 10 evaluations, leaves a correct loop that shuffles differently more than 3x the reference's steps.
+CAPSTONE_BUDGET = 20_480
 _CAPSTONE_EVAL_EVERY = 2_048  # every 8 updates of 256 steps
 
 
@@ -644,23 +644,24 @@ def judge_training(observed) -> tuple[list, bool]:
     """The training case from :func:`observe_training`'s record: each run said to reach 475 is evaluated again here."""
     from ..trainer import evaluate, make_agent
 
-    if observed is None:
-        name = tr(_TRAINING_CASE).format(budget=f"{CAPSTONE_BUDGET:,}", needed=2, seeds=len(_CAPSTONE_SEEDS))
-        return [(name, tr(_NOT_RUN), "")], False
     # The grader's own terms, not the record's: a forged record could claim a larger budget or needed = 0.
+    # What it cannot check is the steps a run reports, only that the agent sent back plays 475.
     budget, needed, seeds = CAPSTONE_BUDGET, 2, _CAPSTONE_SEEDS
     name = tr(_TRAINING_CASE).format(budget=f"{budget:,}", needed=needed, seeds=len(seeds))
-    if observed["error"]:
+    if not isinstance(observed, dict):
+        return [(name, tr(_NOT_RUN), "")], False
+    if observed.get("error"):
         return [(name, str(observed["error"]), "")], False
     eval_envs = _capstone_eval_envs()
     reached = {}
     try:
         with _one_thread():
-            for seed, steps, parameters in observed["runs"]:
+            for run in observed.get("runs") or ():
                 try:
+                    seed, steps, parameters = run
                     seed, steps = int(seed), None if steps is None else int(steps)
-                except (TypeError, ValueError):
-                    continue  # not a record observe_training wrote
+                except Exception:  # noqa: BLE001 (not a record observe_training wrote: no credit)
+                    continue
                 if seed not in seeds or seed in reached:
                     continue  # only the capstone's seeds count, each once
                 if steps is not None and not 0 < steps <= budget:
