@@ -46,6 +46,7 @@ def update_loop(sign=1.0, clip_ratio=True, step=True, clip_grad=True, normalize=
 def no_training(monkeypatch):
     """Skip the training case: these tests are about the probes' diagnoses."""
     monkeypatch.setattr(ppo_cartpole, "observe_training", lambda fn: dict(runs=[], error=None, seeds=0, budget=0, needed=0))
+    monkeypatch.setattr(ppo_cartpole, "judge_training", lambda observed: ([("training (skipped)", None, "")], True))
 
 
 def problems(fn):
