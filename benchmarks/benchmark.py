@@ -7,7 +7,8 @@
 Per environment it prints: the seeds that reached the threshold, the median env steps and wall
 seconds (training only, evaluation excluded) to first reach it, the median env steps to reach it
 for good (every later evaluation stays at or above it; a seed that never does counts as never, so
-the median is "never" when half the seeds miss), the final evaluation return, the training
+the median is "never" when half the seeds miss; the evaluation before any training is skipped, since an
+untrained deterministic policy can balance the pole by luck), the final evaluation return, the training
 throughput in env steps per second, and the raw stepping speed of the same vector env with random
 actions, the ceiling for any agent (``benchmarks/compare_sb3.py`` compares with Stable-Baselines3).
 Runs use the default config of each environment
@@ -46,15 +47,16 @@ def summarize(env_id: str, runs: list, threshold: float) -> dict:
     never = float("inf")
     first_steps, first_seconds, good_steps, finals = [], [], [], []
     for run in runs:
-        returns = np.array([row["eval_mean_return"] for row in run["evals"]])
+        evals = [row for row in run["evals"] if row["env_steps"] > 0]  # an untrained policy can score 500 by luck
+        returns = np.array([row["eval_mean_return"] for row in evals])
         above = returns >= threshold
         finals.append(returns[-1])
         first = int(np.argmax(above)) if above.any() else None
-        first_steps.append(never if first is None else run["evals"][first]["env_steps"])
-        first_seconds.append(never if first is None else run["evals"][first]["train_seconds"])
+        first_steps.append(never if first is None else evals[first]["env_steps"])
+        first_seconds.append(never if first is None else evals[first]["train_seconds"])
         below = np.flatnonzero(~above)
         good = None if not above[-1] else (0 if below.size == 0 else int(below[-1]) + 1)  # after the last one below
-        good_steps.append(never if good is None else run["evals"][good]["env_steps"])
+        good_steps.append(never if good is None else evals[good]["env_steps"])
     median = statistics.median
     return dict(env=env_id, seeds=len(runs), reached=sum(s < never for s in first_steps),
                 for_good=sum(s < never for s in good_steps),
