@@ -197,7 +197,7 @@ def _check_names(values: dict, where: str) -> None:
 # CartPole-v1 (the class defaults): rl-zoo's entry (8 envs x 32 steps, one minibatch, lr and epsilon
 # annealed, lambda 0.8) with 10 epochs at lr 2e-3 instead of 20 at 1e-3, gamma 0.99 instead of 0.98,
 # observation normalization, reward scaling and an entropy bonus of 0.01. Over seeds 0-9 (evaluation
-# every 1,024 steps) the zoo-like settings of ppo_core 0.2.0 first reached 475 at a median 10,752 steps
+# every 1,024 steps) the zoo-like settings of ppo_core 0.2.0 first reached 475 at a median 15,872 steps
 # and stayed there on 8 seeds; these reach it at 5,120 and stay on 10 (benchmarks/README.md has the
 # steps in between). Pendulum-v1: rl-zoo's entry uses gSDE and 4 envs x 1024 steps; without gSDE,
 # shorter rollouts (8 x 128), gamma 0.95, observation normalization and reward scaling.
