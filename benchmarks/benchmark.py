@@ -98,12 +98,13 @@ def main(argv=None):
             settings[field] = ast.literal_eval(value)
         except (ValueError, SyntaxError):
             settings[field] = value  # a string such as objective=kl_adaptive
-    for env_id in args.env or sorted(THRESHOLDS):
+    envs = args.env or sorted(THRESHOLDS)
+    for env_id in envs:
         try:  # a wrong field or value stops here, not inside the first run
             PPOConfig.for_env(env_id, **settings)
         except (TypeError, ValueError) as error:
             parser.error(f"--set: {error}")
-    for env_id in args.env or sorted(THRESHOLDS):
+    for env_id in envs:
         seeds = args.seeds or SEEDS[env_id]
         jobs = [(env_id, seed, args.total_steps, args.eval_every, settings) for seed in range(seeds)]
         start = time.perf_counter()
