@@ -28,7 +28,7 @@ from .rollout import Rollout, RolloutCollector
 from .tabular import TabularMDP, TabularRollout
 from .trainer import History, evaluate, load_checkpoint, make_agent, save_checkpoint, train
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 __all__ = [
     # the math (notebooks 01-04)

@@ -61,8 +61,9 @@ BUDGETS = {"CartPole-v1": 50_000, "Acrobot-v1": 50_000, "Pendulum-v1": 100_000}
 
 # The base settings of the shipped grid: each environment's tuned defaults in ppo_core 0.2.0, the
 # version that produced results/table1.csv. They are frozen here, not read from PPOConfig.for_env, so
-# that retuning the defaults (0.3.0 retuned CartPole-v1's) neither changes what the grid means nor
-# breaks its reproduction. An environment not listed runs on PPOConfig.for_env.
+# that retuning the defaults (0.3.0 retuned CartPole-v1's, 0.4.0 Pendulum-v1's initial log-std)
+# neither changes what the grid means nor breaks its reproduction. An environment not listed runs on
+# PPOConfig.for_env.
 _GRID_COMMON = dict(num_envs=8, num_steps=32, num_epochs=10, num_minibatches=1, learning_rate=2e-3, anneal_lr=True,
                     adam_eps=1e-5, gamma=0.98, gae_lambda=0.8, clip_eps=0.2, clip_value_loss=False, ent_coef=0.0,
                     vf_coef=0.5, max_grad_norm=0.5, norm_adv=True, hidden_sizes=(64, 64), init_log_std=0.0,
