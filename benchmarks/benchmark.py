@@ -1,7 +1,8 @@
 """Benchmark ppo_core's PPO over several seeds (not a test: it reports, it does not assert).
 
-    python benchmarks/benchmark.py                       # CartPole-v1 (10 seeds) and Pendulum-v1 (5 seeds)
+    python benchmarks/benchmark.py                       # Acrobot-v1, CartPole-v1 (10 seeds), Pendulum-v1 (5 seeds)
     python benchmarks/benchmark.py --env CartPole-v1 --seeds 3 --workers 2
+    python benchmarks/benchmark.py --env Pendulum-v1 --seeds 5 --first-seed 5   # held-out seeds 5-9
     python benchmarks/benchmark.py --env CartPole-v1 --set gamma=0.98 --set ent_coef=0.0   # another setting
 
 Per environment it prints: the seeds that reached the threshold, the median env steps and wall
@@ -80,8 +81,9 @@ def raw_env_speed(env_id: str, num_envs: int, steps: int = 2000) -> float:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--env", action="append", choices=sorted(THRESHOLDS), help="environment(s); default: both")
-    parser.add_argument("--seeds", type=int, help="number of seeds (default: 10 for CartPole-v1, 5 for Pendulum-v1)")
+    parser.add_argument("--env", action="append", choices=sorted(THRESHOLDS), help="environment(s); default: all three")
+    parser.add_argument("--seeds", type=int, help="number of seeds (default: 10 for CartPole-v1, 5 for the others)")
+    parser.add_argument("--first-seed", type=int, default=0, help="the seeds are first-seed, first-seed + 1, ... (default: 0)")
     parser.add_argument("--total-steps", type=int, help="override the config's total_steps")
     parser.add_argument("--eval-every", type=int, default=1024, help="env steps between evaluations")
     parser.add_argument("--workers", type=int, default=1, help="seeds trained in parallel")
@@ -98,6 +100,10 @@ def main(argv=None):
             settings[field] = ast.literal_eval(value)
         except (ValueError, SyntaxError):
             settings[field] = value  # a string such as objective=kl_adaptive
+    if args.seeds is not None and args.seeds < 1:
+        parser.error(f"--seeds must be >= 1, got {args.seeds}")
+    if args.first_seed < 0:
+        parser.error(f"--first-seed must be >= 0, got {args.first_seed}")
     envs = args.env or sorted(THRESHOLDS)
     for env_id in envs:
         try:  # a wrong field or value stops here, not inside the first run
@@ -106,7 +112,7 @@ def main(argv=None):
             parser.error(f"--set: {error}")
     for env_id in envs:
         seeds = args.seeds or SEEDS[env_id]
-        jobs = [(env_id, seed, args.total_steps, args.eval_every, settings) for seed in range(seeds)]
+        jobs = [(env_id, seed, args.total_steps, args.eval_every, settings) for seed in range(args.first_seed, args.first_seed + seeds)]
         start = time.perf_counter()
         if args.workers > 1:
             with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
@@ -118,7 +124,7 @@ def main(argv=None):
         s = summarize(env_id, runs, threshold)
         config = PPOConfig.for_env(env_id, **settings)
         total = args.total_steps or config.total_steps
-        print(f"\n== {env_id}{' with ' + ', '.join(args.set) if args.set else ''}: {seeds} seeds x {total} env steps, threshold {threshold:g}, "
+        print(f"\n== {env_id}{' with ' + ', '.join(args.set) if args.set else ''}: {seeds} seeds ({args.first_seed}-{args.first_seed + seeds - 1}) x {total} env steps, threshold {threshold:g}, "
               f"evaluation every {args.eval_every} steps ({config.eval_episodes} deterministic episodes) ==")
         print(f"seeds that reached the threshold:          {s['reached']}/{seeds} (stayed at or above it for good: {s['for_good']}/{seeds})")
         shown = lambda x, spec: "never" if math.isinf(x) else format(x, spec)  # noqa: E731

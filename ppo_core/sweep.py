@@ -329,6 +329,15 @@ def format_table(rows, random_scores: dict) -> str:
     return "\n".join(lines)
 
 
+TABLE_LEGEND = (
+    "Each cell: the mean over seeds of a run's score (the mean return of its last 100 training episodes),\n"
+    "mapped so that a random policy scores 0 and the best setting on that environment scores 1 (the PPO\n"
+    "paper's normalization, Sec. 6.1). average: the mean over the environments. paper (MuJoCo): the\n"
+    "paper's Table 1, 7 MuJoCo tasks x 3 seeds x 1M steps; another benchmark, so compare the order of\n"
+    "the rows, not the values."
+)
+
+
 def main(argv=None) -> int:
     """``python -m ppo_core.sweep``; returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m ppo_core.sweep", description=__doc__.split("\n\n")[0])
@@ -350,6 +359,7 @@ def main(argv=None) -> int:
         except (FileNotFoundError, ValueError) as err:
             parser.error(str(err))
         print(format_table(rows, random_scores_from_header(header)))
+        print("\n" + TABLE_LEGEND)
         return 0
     if not args.out:
         parser.error("give --out FILE.csv for the rows (or --table FILE.csv to print a table)")
@@ -379,6 +389,7 @@ def main(argv=None) -> int:
     print(f"{len(rows)} runs in {wall:.0f} s -> {args.out}")
     if all(math.isfinite(float(r["score"])) for r in rows):
         print(format_table(rows, random_scores))
+        print("\n" + TABLE_LEGEND)
     return 0
 
 

@@ -99,3 +99,19 @@ def test_the_command_line_refuses_to_overwrite_a_csv(tmp_path, capsys):
     with pytest.raises(SystemExit):
         sweep.main(["--settings", "none", "--envs", "CartPole-v1", "--seeds", "1", "--total-steps", "256", "--out", str(existing)])
     assert "--force" in capsys.readouterr().err and existing.read_text() == "keep me"
+
+
+def test_the_command_line_prints_the_shipped_table_with_its_legend(capsys):
+    assert sweep.main(["--table", str(SHIPPED)]) == 0
+    out = capsys.readouterr().out
+    table, legend = out.split("\n\n", 1)
+    lines = table.splitlines()
+    assert lines[0].startswith("| setting |") and len(lines) == 2 + len(sweep.SETTINGS)
+    assert "random policy scores 0" in legend and "best setting" in legend and "paper (MuJoCo)" in legend
+
+
+def test_the_command_line_names_a_missing_table(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        sweep.main(["--table", str(tmp_path / "missing.csv")])
+    assert "missing.csv" in capsys.readouterr().err
+

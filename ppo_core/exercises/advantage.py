@@ -11,7 +11,6 @@ from ._engine import Case, Exercise
 
 
 _TD_HINT_TERM = "a terminated step has no future: use (1 - terminated) * next_values, i.e. drop the bootstrap there."
-_TD_HINT_TRUNC = "truncation is not termination: the state after a time-limit cut still has value, keep gamma * next_values."
 
 
 def _td_cases():
