@@ -356,9 +356,10 @@ def main(argv=None) -> int:
     if args.table:
         try:
             rows, header = read_csv(args.table)
+            table = format_table(rows, random_scores_from_header(header))
         except (FileNotFoundError, ValueError) as err:
             parser.error(str(err))
-        print(format_table(rows, random_scores_from_header(header)))
+        print(table)
         print("\n" + TABLE_LEGEND)
         return 0
     if not args.out:

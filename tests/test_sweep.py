@@ -106,12 +106,26 @@ def test_the_command_line_prints_the_shipped_table_with_its_legend(capsys):
     out = capsys.readouterr().out
     table, legend = out.split("\n\n", 1)
     lines = table.splitlines()
-    assert lines[0].startswith("| setting |") and len(lines) == 2 + len(sweep.SETTINGS)
-    assert "random policy scores 0" in legend and "best setting" in legend and "paper (MuJoCo)" in legend
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    assert header[0] == "setting" and header[-2:] == ["average", "paper (MuJoCo)"]
+    assert len(lines) == 2 + len(sweep.SETTINGS)
+    cells = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+    assert [row[0] for row in cells] == [label for label, *_ in sweep.SETTINGS.values()]
+    for column in range(1, len(header) - 2):  # each environment: the best setting scores 1
+        assert max(float(row[column]) for row in cells) == 1.0
+    assert [float(row[-1]) for row in cells] == [sweep.PAPER_SCORES[s] for s in sweep.SETTINGS]
+    for name in header[-2:]:
+        assert name in legend
+    assert "random policy scores 0" in legend and "best setting" in legend
 
 
-def test_the_command_line_names_a_missing_table(tmp_path, capsys):
+def test_the_command_line_names_a_missing_or_headerless_table(tmp_path, capsys):
     with pytest.raises(SystemExit):
         sweep.main(["--table", str(tmp_path / "missing.csv")])
     assert "missing.csv" in capsys.readouterr().err
-
+    rows, _ = sweep.read_csv(SHIPPED)
+    headerless = tmp_path / "headerless.csv"
+    sweep.write_csv(rows, headerless)  # no random-policy scores in the header
+    with pytest.raises(SystemExit):
+        sweep.main(["--table", str(headerless)])
+    assert "random_policy_score" in capsys.readouterr().err

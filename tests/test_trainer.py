@@ -248,3 +248,17 @@ def test_the_same_config_gives_the_same_numbers_whatever_the_callers_thread_coun
     finally:
         torch.set_num_threads(threads)
     assert results[0] == results[1]
+
+
+def test_evaluating_more_often_does_not_change_training():
+    # benchmark.py evaluates every 1,024 steps, notebook 06 every 5,000; both must train the same agent.
+    # Evaluation acts deterministically on its own env and must not touch the training RNG or statistics.
+    results = []
+    for eval_every in (0, 1024):
+        config = PPOConfig.for_env("Pendulum-v1", seed=3, total_steps=4096, eval_every=eval_every, eval_episodes=2)
+        agent, history = train(config, progress=False)
+        results.append((torch.cat([p.detach().flatten() for p in agent.parameters()]), agent.obs_rms.mean.clone(),
+                        [row["policy_loss"] for row in history.updates]))
+    assert len(history.evals) > 2  # evaluated in between, not only at the end
+    assert torch.equal(results[0][0], results[1][0]) and torch.equal(results[0][1], results[1][1])
+    assert results[0][2] == results[1][2]
