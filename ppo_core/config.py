@@ -196,15 +196,13 @@ def _check_names(values: dict, where: str) -> None:
 # Tuned defaults per environment: the fields that differ from the class defaults (CartPole-v1).
 # CartPole-v1 (the class defaults): rl-zoo's entry (8 envs x 32 steps, one minibatch, lr and epsilon
 # annealed, lambda 0.8) with 10 epochs at lr 2e-3 instead of 20 at 1e-3, gamma 0.99 instead of 0.98,
-# observation normalization, reward scaling and an entropy bonus of 0.01. Over seeds 0-9 (evaluation
-# every 1,024 steps) the zoo-like settings of ppo_core 0.2.0 first reached 475 at a median 15,872 steps
-# and stayed there on 8 seeds; these reach it at 5,120 and stay on 10 (benchmarks/README.md has the
-# steps in between). Pendulum-v1: rl-zoo's entry uses gSDE and 4 envs x 1024 steps; without gSDE,
-# shorter rollouts (8 x 128), gamma 0.95, observation normalization and reward scaling. The initial
-# log-std stays at the class default 0 (sigma = 1 torque unit, half of the action bound 2); ppo_core
-# 0.3.0 started at -0.5 and first reached -200 at a median 30,720 steps on seeds 0-4, 0 at 21,504.
-# Acrobot-v1: rl-zoo's gamma and lambda with 8 x 128 steps, 4 epochs, normalization and reward scaling.
-# Each was chosen over 5-10 seeds with benchmarks/benchmark.py's measurements.
+# observation normalization, reward scaling and an entropy bonus of 0.01 (0.3.0; before, about one
+# seed in ten fell back below 475 for good). Pendulum-v1: rl-zoo's entry uses gSDE and 4 envs x 1024
+# steps; without gSDE, shorter rollouts (8 x 128), gamma 0.95, observation normalization and reward
+# scaling, and the class default initial log-std 0 (sigma = 1 torque unit, half of the action bound 2;
+# 0.3.0's -0.5 swung up later). Acrobot-v1: rl-zoo's gamma and lambda with 8 x 128 steps, 4 epochs,
+# normalization and reward scaling. Each was chosen over 5-10 seeds with benchmarks/benchmark.py;
+# benchmarks/README.md has the measurements of every setting tried.
 TUNED_ENVS = {
     "CartPole-v1": {},
     "Pendulum-v1": dict(total_steps=100_000, num_envs=8, num_steps=128, num_epochs=10, num_minibatches=8,

@@ -299,6 +299,7 @@ _CAPSTONE_SEEDS = (0, 1, 3)  # fast seeds first: two solved runs settle the case
 # (seeds 0 and 1) and 6,144 (seed 3); seeds 2, 4, 5, 6 and 7 need 14,336, 6,144, 4,096, 8,192 and 6,144. The budget,
 # 10 evaluations, leaves a correct loop that shuffles differently more than 3x the reference's steps.
 CAPSTONE_BUDGET = 20_480
+_CAPSTONE_NEEDED = 2  # seeds that must reach 475 within the budget
 _CAPSTONE_EVAL_EVERY = 2_048  # every 8 updates of 256 steps
 
 
@@ -602,11 +603,11 @@ def _capstone_eval_envs():
     return make_vec_env("CartPole-v1", 10)
 
 
-def observe_training(fn, seeds=_CAPSTONE_SEEDS, budget=CAPSTONE_BUDGET, needed=2) -> dict:
+def observe_training(fn, seeds=_CAPSTONE_SEEDS, budget=CAPSTONE_BUDGET, needed=_CAPSTONE_NEEDED) -> dict:
     """Train with ``fn`` as the update on a few seeds, each run stopped once the deterministic evaluation reaches 475.
 
     Stops as soon as ``needed`` seeds reached it, or when the remaining seeds can no longer make ``needed``.
-    Returns ``{"runs": [[seed, env steps or None, the agent's parameters or None]], "error": str or None, ...}``.
+    Returns ``{"runs": [[seed, env steps or None, the agent's parameters or None]], "error": str or None}``.
     """
     from ..trainer import evaluate, train
 
@@ -637,7 +638,7 @@ def observe_training(fn, seeds=_CAPSTONE_SEEDS, budget=CAPSTONE_BUDGET, needed=2
                     break
     finally:
         eval_envs.close()
-    return dict(runs=runs, error=error, seeds=len(seeds), budget=budget, needed=needed)
+    return dict(runs=runs, error=error)
 
 
 def judge_training(observed) -> tuple[list, bool]:
@@ -646,7 +647,7 @@ def judge_training(observed) -> tuple[list, bool]:
 
     # The grader's own terms, not the record's: a forged record could claim a larger budget or needed = 0.
     # What it cannot check is the steps a run reports, only that the agent sent back plays 475.
-    budget, needed, seeds = CAPSTONE_BUDGET, 2, _CAPSTONE_SEEDS
+    budget, needed, seeds = CAPSTONE_BUDGET, _CAPSTONE_NEEDED, _CAPSTONE_SEEDS
     name = tr(_TRAINING_CASE).format(budget=f"{budget:,}", needed=needed, seeds=len(seeds))
     if not isinstance(observed, dict):
         return [(name, tr(_NOT_RUN), "")], False
